@@ -1,0 +1,5 @@
+// ESM entry: re-exports the CommonJS build so both module systems share one agent instance.
+import cjs from './dist/index.js';
+
+export const { defineConfig, flush, shutdown, getStats, verifyWebhook } = cjs;
+export default cjs;

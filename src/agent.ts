@@ -1,0 +1,197 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Exchange } from './capture/exchange';
+import { installCapture } from './capture/observe';
+import type { RawCapture } from './capture/raw-capture';
+import { findConfigFile, loadConfigFile } from './config/load-file';
+import { DEFAULT_METRICS_SERVER } from './config/options';
+import { resolveConfig, type Config } from './config/resolve';
+import { debug, errorMessage, warnOnce } from './debug';
+import { shouldLog } from './filters';
+import { normalizeGroup } from './group/normalize';
+import { readCachedBaseUrl } from './transport/base-url';
+import { pipelineSettings, type Stats, emptyStats } from './transport/settings';
+import { createSink, type Sink } from './transport/sink';
+import type { Options } from './types';
+import { basename } from 'node:path';
+
+const DEFAULT_FLUSH_TIMEOUT_MS = 5_000;
+
+/**
+ * Wires the data path together: capture hooks on the app's thread, the config, the grouping function,
+ * and the sink that carries captures to the pipeline. One per process.
+ */
+export class Agent {
+  config: Readonly<Config> | null = null;
+  /** False once we know we must not log (disabled, no API key, broken config file). */
+  active = true;
+  readonly ready: Promise<void>;
+  private baseLogUrl: string | undefined;
+  private sink: Sink | null = null;
+  private groupings = new Set<Promise<unknown>>();
+  private dirty = false;
+  private readonly maxBodyFromEnv: number;
+
+  constructor(fileOverride?: Options) {
+    this.maxBodyFromEnv = resolveConfig(undefined).config.maxBodySize;
+    this.ready = this.load(fileOverride).catch((err) => {
+      this.active = false;
+      warnOnce('config', `${errorMessage(err)}; instrumentation is off, the app runs as usual`);
+    });
+  }
+
+  start(mode: 'auto' | 'emit' = 'auto'): void {
+    const how = installCapture(
+      {
+        begin: (req, res) => this.begin(req, res),
+        complete: (ex) => this.complete(ex),
+        fail: (where, err) => warnOnce(`internal-${where}`, `internal error at ${where} (${errorMessage(err)}); the request was not logged, the app is unaffected`),
+        maxBodySize: () => this.config?.maxBodySize ?? this.maxBodyFromEnv,
+      },
+      mode,
+    );
+    debug(`observing HTTP servers through ${how === 'channel' ? 'diagnostics_channel' : 'Server.prototype.emit'}`);
+    process.on('beforeExit', () => {
+      if (!this.dirty) return;
+      this.dirty = false;
+      void this.flush();
+    });
+  }
+
+  private async load(fileOverride?: Options): Promise<void> {
+    let file = fileOverride;
+    let fileName = 'readme-metrics.config';
+    if (!file) {
+      const path = findConfigFile();
+      if (path) {
+        fileName = basename(path);
+        file = await loadConfigFile(path);
+        debug(`loaded ${path}`);
+      }
+    }
+    const { config, problems } = resolveConfig(file, process.env, fileName);
+    for (const p of problems) warnOnce(`config:${p}`, p);
+    this.config = config;
+    if (!config.enabled) {
+      this.active = false;
+      debug('disabled by README_METRICS_ENABLED/enabled');
+      return;
+    }
+    if (!config.apiKey && config.metricsServer === DEFAULT_METRICS_SERVER) {
+      this.active = false;
+      warnOnce('no-key', 'no README_API_KEY (or apiKey in the config file): nothing will be sent');
+      return;
+    }
+    this.baseLogUrl = config.baseLogUrl;
+    if (!this.baseLogUrl && config.apiKey && config.documentationUrlHeader) {
+      this.baseLogUrl = readCachedBaseUrl(config.apiKey, config.readmeApiUrl);
+    }
+  }
+
+  private begin(req: IncomingMessage, res: ServerResponse): string | undefined {
+    if (!this.active) return undefined;
+    const c = this.config;
+    if (c && !shouldLog(req, c)) return undefined;
+    const id = randomUUID();
+    if (c?.documentationUrlHeader && this.baseLogUrl && !res.headersSent) {
+      res.setHeader('x-documentation-url', `${this.baseLogUrl}/logs/${id}`);
+    }
+    return id;
+  }
+
+  private complete(exchange: Exchange): void {
+    const raw = exchange.toRawCapture();
+    if (this.config) return this.identify(raw, exchange);
+    // The config file is still loading: finish this one once it has.
+    void this.ready.then(() => {
+      if (this.active && this.config && shouldLog(exchange.req, this.config)) this.identify(raw, exchange);
+    });
+  }
+
+  private identify(raw: RawCapture, exchange: Exchange): void {
+    if (!this.active) return;
+    const fn = this.config?.groupingFunction;
+    if (!fn) return this.submit(raw);
+    let result: unknown;
+    try {
+      result = fn(exchange.req, exchange.res);
+    } catch (err) {
+      return this.groupingFailed(err);
+    }
+    if (result && typeof (result as Promise<unknown>).then === 'function') {
+      const p: Promise<unknown> = (result as Promise<unknown>)
+        .then((value) => this.accept(raw, value), (err) => this.groupingFailed(err))
+        .finally(() => this.groupings.delete(p));
+      this.groupings.add(p);
+    } else {
+      this.accept(raw, result);
+    }
+  }
+
+  private accept(raw: RawCapture, value: unknown): void {
+    try {
+      const caller = normalizeGroup(value);
+      if (!caller) {
+        debug(`${raw.method} ${raw.url} not logged: groupingFunction returned null`);
+        return;
+      }
+      raw.group = caller;
+      this.submit(raw);
+    } catch (err) {
+      this.groupingFailed(err);
+    }
+  }
+
+  private groupingFailed(err: unknown): void {
+    warnOnce('grouping', `groupingFunction threw (${errorMessage(err)}); those requests are not logged (shown once)`);
+  }
+
+  private submit(raw: RawCapture): void {
+    this.dirty = true;
+    this.ensureSink().submit(raw);
+  }
+
+  private ensureSink(): Sink {
+    if (!this.sink) {
+      const c = this.config!;
+      this.sink = createSink(pipelineSettings(c), { onBaseUrl: (url) => (this.baseLogUrl = url) }, c.backgroundWorkerMode);
+    }
+    return this.sink;
+  }
+
+  async flush(timeoutMs = DEFAULT_FLUSH_TIMEOUT_MS): Promise<Stats> {
+    await this.ready;
+    while (this.groupings.size > 0) await Promise.all([...this.groupings]);
+    if (!this.sink) return emptyStats();
+    return this.sink.flush(timeoutMs);
+  }
+
+  async shutdown(timeoutMs = DEFAULT_FLUSH_TIMEOUT_MS): Promise<Stats> {
+    const stats = await this.flush(timeoutMs);
+    this.active = false;
+    await this.sink?.close();
+    this.sink = null;
+    return stats;
+  }
+
+  stats(): Stats {
+    return this.sink ? this.sink.stats() : emptyStats();
+  }
+}
+
+const AGENT = Symbol.for('readme-metrics.agent');
+type WithAgent = typeof globalThis & { [AGENT]?: Agent };
+
+export function currentAgent(): Agent | undefined {
+  return (globalThis as WithAgent)[AGENT];
+}
+
+/** One agent per process, shared by the CommonJS and ESM entry points. */
+export function startAgent(mode: 'auto' | 'emit' = 'auto'): Agent {
+  const g = globalThis as WithAgent;
+  if (g[AGENT]) return g[AGENT];
+  const agent = new Agent();
+  g[AGENT] = agent;
+  agent.start(mode);
+  return agent;
+}

@@ -1,0 +1,76 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { BodyTap } from './body-tap';
+import type { RawCapture } from './raw-capture';
+
+/** The state of one request/response while it is in flight. */
+export class Exchange {
+  readonly startedDateTime = Date.now();
+  readonly start = performance.now();
+  readonly requestBody: BodyTap;
+  readonly responseBody: BodyTap;
+
+  constructor(
+    readonly id: string,
+    readonly req: IncomingMessage,
+    readonly res: ServerResponse,
+    maxBodySize: number,
+  ) {
+    this.requestBody = new BodyTap(maxBodySize);
+    this.responseBody = new BodyTap(maxBodySize);
+  }
+
+  /** Reads what is left to read off req/res once the response is over. */
+  toRawCapture(): RawCapture {
+    const { req, res } = this;
+    const header = (res as ServerResponse & { _header?: unknown })._header;
+    const sent = typeof header === 'string' ? header : null;
+    const noBody = req.method === 'HEAD' || res.statusCode === 204 || res.statusCode === 304;
+    const socket = req.socket as (typeof req.socket & { encrypted?: boolean }) | null;
+    return {
+      id: this.id,
+      startedDateTime: this.startedDateTime,
+      durationMs: performance.now() - this.start,
+      method: req.method ?? 'GET',
+      url: req.url ?? '/',
+      httpVersion: req.httpVersion,
+      requestHeaders: req.rawHeaders.slice(),
+      remoteAddress: socket?.remoteAddress,
+      encrypted: Boolean(socket?.encrypted),
+      requestBody: this.requestBody.take(),
+      requestBodySize: this.requestBody.size,
+      requestBodyTruncated: this.requestBody.truncated,
+      statusCode: res.statusCode,
+      statusMessage: res.statusMessage ?? '',
+      responseHeaderBlock: sent,
+      responseHeaders: sent === null ? stringHeaders(res.getHeaders()) : null,
+      responseBody: noBody ? null : this.responseBody.take(),
+      responseBodySize: noBody ? 0 : this.responseBody.size,
+      responseBodyTruncated: noBody ? false : this.responseBody.truncated,
+      aborted: !res.writableFinished,
+      route: routeOf(req),
+      group: undefined,
+    };
+  }
+}
+
+function stringHeaders(h: Record<string, unknown>): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(h)) {
+    if (v === undefined) continue;
+    out[k] = Array.isArray(v) ? v.map(String) : String(v);
+  }
+  return out;
+}
+
+/** Express 4/5 leave the matched route on the request; other frameworks are taught in capture/routes. */
+function routeOf(req: IncomingMessage): string | undefined {
+  const r = req as IncomingMessage & { route?: { path?: unknown }; baseUrl?: unknown; [ROUTE]?: string };
+  if (typeof r[ROUTE] === 'string') return r[ROUTE];
+  if (r.route && typeof r.route.path === 'string') {
+    return (typeof r.baseUrl === 'string' ? r.baseUrl : '') + r.route.path;
+  }
+  return undefined;
+}
+
+/** Framework instrumentation stores a route template here when the framework does not expose one. */
+export const ROUTE = Symbol.for('readme-metrics.route');

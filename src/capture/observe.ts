@@ -1,0 +1,144 @@
+import diagnosticsChannel from 'node:diagnostics_channel';
+import http, { IncomingMessage, ServerResponse } from 'node:http';
+import https from 'node:https';
+import shimmer from 'shimmer';
+import { CHANNELS } from './channels';
+import { Exchange } from './exchange';
+
+export interface CaptureHooks {
+  /** Decides at request start whether to observe; returns the log id, or undefined to leave it alone. */
+  begin(req: IncomingMessage, res: ServerResponse): string | undefined;
+  /** The response is over (finished, or the client left). */
+  complete(exchange: Exchange): void;
+  /** Called with our own exceptions; the app never sees them. */
+  fail(where: string, err: unknown): void;
+  maxBodySize(): number;
+}
+
+// Per-request state lives in WeakMaps: no own properties are added to the app's req/res, so V8's
+// hidden classes for them stay exactly as without us, and nothing outlives the request.
+const byRequest = new WeakMap<IncomingMessage, Exchange>();
+const byResponse = new WeakMap<ServerResponse, Exchange>();
+const seen = new WeakSet<IncomingMessage>();
+
+let hooks: CaptureHooks | undefined;
+let installed: 'channel' | 'emit' | undefined;
+
+export function installCapture(h: CaptureHooks, mode: 'auto' | 'emit' = 'auto'): 'channel' | 'emit' {
+  hooks = h;
+  if (installed) return installed;
+  patchPrototypes();
+  if (mode === 'auto' && typeof diagnosticsChannel.subscribe === 'function' && hasServerChannel()) {
+    diagnosticsChannel.subscribe(CHANNELS.serverRequestStart, onRequestStartMessage);
+    installed = 'channel';
+  } else {
+    // http.Server and https.Server do not inherit from each other: both prototypes need the wrap.
+    patchEmit(http.Server.prototype as unknown as EmitterProto);
+    patchEmit(https.Server.prototype as unknown as EmitterProto);
+    installed = 'emit';
+  }
+  return installed;
+}
+
+function hasServerChannel(): boolean {
+  // The channel exists since Node 18.7; probing by version keeps us honest on runtimes that lack it.
+  const [major, minor] = process.versions.node.split('.').map(Number);
+  return major > 18 || (major === 18 && minor >= 7);
+}
+
+function onRequestStartMessage(message: unknown): void {
+  const m = message as { request: IncomingMessage; response: ServerResponse };
+  observe(m.request, m.response);
+}
+
+type EmitterProto = { emit: (...args: unknown[]) => boolean };
+
+function patchEmit(proto: EmitterProto): void {
+  shimmer.wrap(proto, 'emit', (original) =>
+    function emit(this: unknown, event: unknown, req: unknown, res: unknown) {
+      if (event === 'request') observe(req as IncomingMessage, res as ServerResponse);
+      // eslint-disable-next-line prefer-rest-params
+      return original.apply(this, arguments as unknown as unknown[]);
+    },
+  );
+}
+
+function observe(req: IncomingMessage, res: ServerResponse): void {
+  if (!hooks || seen.has(req)) return;
+  seen.add(req);
+  try {
+    // Upgrades and tunnels are not request/response exchanges: leave them untouched.
+    if (req.method === 'CONNECT') return;
+    const id = hooks.begin(req, res);
+    if (id === undefined) return;
+    const exchange = new Exchange(id, req, res, hooks.maxBodySize());
+    byRequest.set(req, exchange);
+    byResponse.set(res, exchange);
+    res.on('close', onResponseClose);
+  } catch (err) {
+    hooks.fail('request start', err);
+  }
+}
+
+// 'close' fires for every response: after 'finish' when it completed, alone when the client left
+// (an aborted response never reaches http.server.response.finish).
+function onResponseClose(this: ServerResponse): void {
+  const exchange = byResponse.get(this);
+  if (!exchange || !hooks) return;
+  byResponse.delete(this);
+  byRequest.delete(exchange.req);
+  try {
+    hooks.complete(exchange);
+  } catch (err) {
+    hooks.fail('response end', err);
+  }
+}
+
+type AnyFn = (...args: unknown[]) => unknown;
+
+/**
+ * Wrapping the prototypes once, instead of each req/res, costs one WeakMap lookup per call and no
+ * per-request closures. push() is where the HTTP parser delivers body chunks, so every way an app
+ * reads the body (data, for await, read(), pipe, late reads) is seen, and we never add a listener.
+ */
+function patchPrototypes(): void {
+  shimmer.wrap(IncomingMessage.prototype as unknown as Record<string, AnyFn>, 'push', (original) =>
+    function push(this: IncomingMessage, chunk: unknown, encoding?: unknown) {
+      const exchange = byRequest.get(this);
+      if (exchange !== undefined && chunk !== null && chunk !== undefined) {
+        try {
+          exchange.requestBody.add(chunk, encoding);
+        } catch (err) {
+          hooks?.fail('request body', err);
+        }
+      }
+      // eslint-disable-next-line prefer-rest-params
+      return original.apply(this, arguments as unknown as unknown[]);
+    },
+  );
+  const responseProto = ServerResponse.prototype as unknown as Record<string, AnyFn>;
+  shimmer.wrap(responseProto, 'write', (original) =>
+    function write(this: ServerResponse, chunk: unknown, encoding?: unknown) {
+      tapResponse(this, chunk, encoding);
+      // eslint-disable-next-line prefer-rest-params
+      return original.apply(this, arguments as unknown as unknown[]);
+    },
+  );
+  shimmer.wrap(responseProto, 'end', (original) =>
+    function end(this: ServerResponse, chunk: unknown, encoding?: unknown) {
+      if (typeof chunk !== 'function') tapResponse(this, chunk, encoding);
+      // eslint-disable-next-line prefer-rest-params
+      return original.apply(this, arguments as unknown as unknown[]);
+    },
+  );
+}
+
+function tapResponse(res: ServerResponse, chunk: unknown, encoding: unknown): void {
+  const exchange = byResponse.get(res);
+  if (exchange === undefined || chunk === null || chunk === undefined || res.writableEnded) return;
+  try {
+    exchange.responseBody.add(chunk, encoding);
+  } catch (err) {
+    hooks?.fail('response body', err);
+  }
+}

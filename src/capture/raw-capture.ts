@@ -1,0 +1,34 @@
+/**
+ * Everything observed about one exchange, as plain data: what capture hands to the rest of the
+ * pipeline (possibly in a worker thread). Bodies are bytes as they crossed the wire, up to the cap.
+ */
+export interface RawCapture {
+  id: string;
+  startedDateTime: number;
+  durationMs: number;
+  method: string;
+  url: string;
+  httpVersion: string;
+  /** req.rawHeaders: name, value, name, value... in the order the client sent them. */
+  requestHeaders: string[];
+  remoteAddress: string | undefined;
+  encrypted: boolean;
+  requestBody: Uint8Array | null;
+  requestBodySize: number;
+  requestBodyTruncated: boolean;
+  statusCode: number;
+  statusMessage: string;
+  /** The header block exactly as sent (res._header); null when headers never went out. */
+  responseHeaderBlock: string | null;
+  /** Headers set but never sent (aborted before the response started). */
+  responseHeaders: Record<string, string | string[]> | null;
+  responseBody: Uint8Array | null;
+  responseBodySize: number;
+  responseBodyTruncated: boolean;
+  /** The client left before the response finished. */
+  aborted: boolean;
+  /** The route template when the framework knows it, e.g. `/users/:id`. */
+  route: string | undefined;
+  /** The user's grouping function's answer; undefined means "use the built-in finder". */
+  group: { apiKey: string; label?: string; email?: string } | undefined;
+}

@@ -1,0 +1,88 @@
+// Parsers shared by environment variables and config-file values. Each returns the value or throws a
+// SettingError whose message says what was expected; the caller adds which setting it was.
+
+export class SettingError extends Error {}
+
+const TRUE = new Set(['true', '1', 'yes', 'on']);
+const FALSE = new Set(['false', '0', 'no', 'off']);
+
+export function parseBoolean(v: unknown): boolean {
+  if (typeof v === 'boolean') return v;
+  if (typeof v === 'string' && TRUE.has(v.trim().toLowerCase())) return true;
+  if (typeof v === 'string' && FALSE.has(v.trim().toLowerCase())) return false;
+  throw new SettingError('must be true/false/1/0/yes/no');
+}
+
+export function parsePositiveInteger(v: unknown): number {
+  const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
+  if (typeof n === 'number' && Number.isInteger(n) && n > 0) return n;
+  throw new SettingError('must be a whole number > 0');
+}
+
+export function parseNonNegativeInteger(v: unknown): number {
+  const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
+  if (typeof n === 'number' && Number.isInteger(n) && n >= 0) return n;
+  throw new SettingError('must be a whole number >= 0');
+}
+
+export function parseSeconds(v: unknown): number {
+  const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
+  if (typeof n === 'number' && Number.isFinite(n) && n > 0) return n;
+  throw new SettingError('must be a number of seconds > 0');
+}
+
+export function parseRatio(v: unknown): number {
+  const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
+  if (typeof n === 'number' && n >= 0 && n <= 1) return n;
+  throw new SettingError('must be a number from 0 to 1');
+}
+
+export function parseString(v: unknown): string {
+  if (typeof v === 'string' && v.trim() !== '') return v.trim();
+  throw new SettingError('must be a non-empty string');
+}
+
+export function parseUrl(v: unknown): string {
+  const s = parseString(v);
+  let url: URL;
+  try {
+    url = new URL(s);
+  } catch {
+    throw new SettingError('must be an absolute http(s) URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new SettingError('must be an absolute http(s) URL');
+  return s.replace(/\/+$/, '');
+}
+
+export function parseStringList(v: unknown): string[] {
+  if (typeof v === 'string') {
+    return v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+  }
+  if (Array.isArray(v) && v.every((s) => typeof s === 'string')) return v.map((s) => s.trim()).filter(Boolean);
+  throw new SettingError('must be a list of strings (comma-separated in the environment)');
+}
+
+export function parsePatternList(v: unknown): Array<string | RegExp> {
+  if (typeof v === 'string') return parseStringList(v);
+  if (Array.isArray(v) && v.every((s) => typeof s === 'string' || s instanceof RegExp)) return v;
+  throw new SettingError('must be a list of paths, globs or RegExps');
+}
+
+export function parseFunction(v: unknown): (...args: never[]) => unknown {
+  if (typeof v === 'function') return v as (...args: never[]) => unknown;
+  throw new SettingError('must be a function');
+}
+
+export function describe(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'function') return 'a function';
+  if (v instanceof RegExp) return String(v);
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return String(v);
+  }
+}

@@ -1,0 +1,44 @@
+import type { IncomingMessage } from 'node:http';
+import type { Config } from './config/resolve';
+
+/** Request-level rules decided before any capture work: methods, hosts, paths and sampling. */
+export function shouldLog(req: IncomingMessage, c: Readonly<Config>, sample = Math.random): boolean {
+  const method = (req.method ?? 'GET').toUpperCase();
+  if (c.ignoreMethods.some((m) => m.toUpperCase() === method)) return false;
+  if (c.allowedHttpHosts && !hostAllowed(req.headers.host, c.allowedHttpHosts)) return false;
+  if (c.ignorePaths && pathIgnored(req.url ?? '/', c.ignorePaths)) return false;
+  if (c.sampleRate < 1 && sample() >= c.sampleRate) return false;
+  return true;
+}
+
+/** A Host matches an entry with or without its port. */
+export function hostAllowed(host: string | undefined, allowed: readonly string[]): boolean {
+  if (!host) return false;
+  const h = host.toLowerCase();
+  const withoutPort = h.startsWith('[') ? h.slice(0, h.indexOf(']') + 1) : h.split(':')[0];
+  return allowed.some((a) => {
+    const entry = a.toLowerCase();
+    return entry === h || entry === withoutPort;
+  });
+}
+
+const globs = new Map<string, RegExp>();
+
+export function pathIgnored(url: string, patterns: ReadonlyArray<string | RegExp>): boolean {
+  const q = url.indexOf('?');
+  const path = q === -1 ? url : url.slice(0, q);
+  return patterns.some((p) => (typeof p === 'string' ? globToRegExp(p).test(path) : p.test(path)));
+}
+
+function globToRegExp(glob: string): RegExp {
+  let re = globs.get(glob);
+  if (!re) {
+    const body = glob
+      .split('*')
+      .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*');
+    re = new RegExp(`^${body}$`);
+    globs.set(glob, re);
+  }
+  return re;
+}

@@ -1,0 +1,92 @@
+import { arch, platform, release } from 'node:os';
+import type { RawCapture } from '../capture/raw-capture';
+import { version } from '../version';
+import { responseContent } from './content';
+import { headerValue, pairsFromObject, pairsFromRaw, parseHeaderBlock } from './headers';
+import { mask } from './mask';
+import { postData } from './post-data';
+import type { HarEntry, LogGroup, MetricsLog } from './types';
+import { fullUrl, pageRef, queryString } from './url';
+
+export interface BuildOptions {
+  development: boolean;
+  trustProxy: boolean;
+  maxBodySize: number;
+}
+
+const CREATOR = {
+  name: 'readme-metrics (node)',
+  version,
+  comment: `${arch()}-${platform()}${release()}/${process.version}`,
+};
+
+/** Turns one raw capture into the log object ReadMe Metrics ingests. Group id is masked here. */
+export async function buildLog(raw: RawCapture, group: { apiKey: string; label?: string; email?: string }, opts: BuildOptions): Promise<MetricsLog> {
+  const requestHeaders = pairsFromRaw(raw.requestHeaders);
+  const url = fullUrl(raw.url, requestHeaders, raw.encrypted);
+
+  const sent = raw.responseHeaderBlock !== null ? parseHeaderBlock(raw.responseHeaderBlock) : undefined;
+  const responseHeaders = sent ? sent.headers : pairsFromObject(raw.responseHeaders ?? {});
+  const time = Math.max(0, Math.round(raw.durationMs));
+
+  const entry: HarEntry = {
+    pageref: pageRef(url, raw.route),
+    startedDateTime: new Date(raw.startedDateTime).toISOString(),
+    time,
+    request: {
+      method: raw.method,
+      url,
+      httpVersion: `HTTP/${raw.httpVersion}`,
+      headers: requestHeaders.map((h) => (h.name.toLowerCase() === 'authorization' ? { name: h.name, value: mask(h.value) } : h)),
+      queryString: queryString(raw.url),
+      cookies: [],
+      headersSize: -1,
+      bodySize: -1,
+    },
+    response: {
+      status: raw.statusCode,
+      statusText: sent?.statusText ?? raw.statusMessage,
+      httpVersion: `HTTP/${raw.httpVersion}`,
+      headers: responseHeaders,
+      content: responseContent(
+        raw.responseBody,
+        raw.responseBodySize,
+        raw.responseBodyTruncated,
+        headerValue(responseHeaders, 'content-type') ?? '',
+        headerValue(responseHeaders, 'content-encoding'),
+        opts.maxBodySize,
+      ),
+      redirectURL: headerValue(responseHeaders, 'location') ?? '',
+      cookies: [],
+      headersSize: -1,
+      bodySize: -1,
+    },
+    cache: {},
+    timings: { wait: 0, receive: time },
+  };
+  const pd = await postData(raw.requestBody, raw.requestBodySize, raw.requestBodyTruncated, headerValue(requestHeaders, 'content-type'));
+  if (pd) entry.request.postData = pd;
+  if (raw.aborted) entry.comment = 'aborted: the client closed the connection before the response finished';
+
+  const logGroup: LogGroup = { id: mask(group.apiKey) };
+  if (group.label !== undefined) logGroup.label = group.label;
+  if (group.email !== undefined) logGroup.email = group.email;
+
+  return {
+    _id: raw.id,
+    _version: 3,
+    group: logGroup,
+    clientIPAddress: clientIp(raw, requestHeaders, opts.trustProxy),
+    development: opts.development,
+    request: { log: { version: '1.2', creator: CREATOR, entries: [entry] } },
+  };
+}
+
+function clientIp(raw: RawCapture, headers: ReturnType<typeof pairsFromRaw>, trustProxy: boolean): string {
+  if (trustProxy) {
+    const forwarded = headerValue(headers, 'x-forwarded-for')?.split(',')[0].trim();
+    if (forwarded) return forwarded;
+  }
+  const ip = raw.remoteAddress ?? '';
+  return ip.startsWith('::ffff:') ? ip.slice(7) : ip;
+}

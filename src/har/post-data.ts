@@ -1,0 +1,61 @@
+import type { PostData, PostDataParam } from './types';
+import { bodyText, mimeTypeOf, truncationComment } from './body-text';
+
+/** HAR postData for a request body; undefined when the request had none. */
+export async function postData(
+  body: Uint8Array | null,
+  size: number,
+  truncated: boolean,
+  contentType: string | undefined,
+): Promise<PostData | undefined> {
+  if (body === null || size === 0) return undefined;
+  const fullType = contentType ?? '';
+  const mime = mimeTypeOf(fullType);
+  const out: PostData = { mimeType: fullType };
+  if (!truncated && mime === 'application/x-www-form-urlencoded') {
+    out.params = [...new URLSearchParams(Buffer.from(body).toString('utf8'))].map(([name, value]) => ({ name, value }));
+  } else if (!truncated && mime === 'multipart/form-data') {
+    const params = await multipartParams(body, fullType).catch(() => undefined);
+    if (params) out.params = params;
+    else Object.assign(out, bodyText(body, mime));
+  } else {
+    Object.assign(out, bodyText(body, mime));
+  }
+  if (truncated) out.comment = truncationComment(body.byteLength, size);
+  return out;
+}
+
+/** Fields keep their value; files become data URLs, as ReadMe's SDKs send them. */
+async function multipartParams(body: Uint8Array, contentType: string): Promise<PostDataParam[]> {
+  // Loaded on first use: only the pipeline (the worker, by default) parses multipart.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Busboy } = require('@fastify/busboy') as typeof import('@fastify/busboy');
+  return new Promise((resolve, reject) => {
+    const params: PostDataParam[] = [];
+    const pending: Promise<void>[] = [];
+    const bb = new Busboy({ headers: { 'content-type': contentType }, limits: { fieldSize: body.byteLength } });
+    bb.on('field', (name: string, value: string) => {
+      params.push({ name, value });
+    });
+    bb.on('file', (name: string, stream: NodeJS.ReadableStream, fileName: string, _enc: string, type: string) => {
+      const param: PostDataParam = { name, fileName, contentType: type };
+      params.push(param);
+      pending.push(
+        new Promise<void>((done, fail) => {
+          const chunks: Buffer[] = [];
+          stream.on('data', (c: Buffer) => chunks.push(c));
+          stream.on('error', fail);
+          stream.on('end', () => {
+            param.value = `data:${type};name=${encodeURIComponent(fileName)};base64,${Buffer.concat(chunks).toString('base64')}`;
+            done();
+          });
+        }),
+      );
+    });
+    bb.on('error', reject);
+    bb.on('finish', () => {
+      Promise.all(pending).then(() => resolve(params), reject);
+    });
+    bb.end(Buffer.from(body));
+  });
+}

@@ -1,0 +1,34 @@
+import type { NameValue } from './types';
+import { headerValue } from './headers';
+
+/** The URL the client asked for; scheme and host honour x-forwarded-proto / x-forwarded-host. */
+export function fullUrl(path: string, headers: readonly NameValue[], encrypted: boolean): string {
+  if (/^https?:\/\//i.test(path)) return path;
+  const proto = firstValue(headerValue(headers, 'x-forwarded-proto')) ?? (encrypted ? 'https' : 'http');
+  const host = firstValue(headerValue(headers, 'x-forwarded-host')) ?? headerValue(headers, 'host') ?? 'localhost';
+  return `${proto}://${host}${path.startsWith('/') ? path : `/${path}`}`;
+}
+
+export function queryString(url: string): NameValue[] {
+  const q = url.indexOf('?');
+  if (q === -1) return [];
+  const hash = url.indexOf('#', q);
+  const search = new URLSearchParams(url.slice(q + 1, hash === -1 ? undefined : hash));
+  return [...search].map(([name, value]) => ({ name, value }));
+}
+
+/** pageref: the route template on the request's origin when known, the full URL otherwise. */
+export function pageRef(url: string, route: string | undefined): string {
+  if (!route) return url;
+  try {
+    return new URL(url).origin + route;
+  } catch {
+    return url;
+  }
+}
+
+function firstValue(v: string | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  const first = v.split(',')[0].trim();
+  return first === '' ? undefined : first;
+}

@@ -1,0 +1,66 @@
+import type { IncomingMessage } from 'node:http';
+import { gunzip } from 'node:zlib';
+import { promisify } from 'node:util';
+
+const gunzipAsync = promisify(gunzip);
+
+export class IngestError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Reads and validates a POST /v1/request body: gzip or plain, a JSON array of log objects. */
+export async function readLogs(req: IncomingMessage, maxBytes: number): Promise<Record<string, unknown>[]> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxBytes) throw new IngestError(413, `payload larger than ${maxBytes} bytes`);
+    chunks.push(chunk);
+  }
+  let body = Buffer.concat(chunks);
+  const encoding = String(req.headers['content-encoding'] ?? '').toLowerCase();
+  if (encoding === 'gzip') {
+    try {
+      body = await gunzipAsync(body, { maxOutputLength: maxBytes * 4 });
+    } catch {
+      throw new IngestError(400, 'body is not valid gzip');
+    }
+  } else if (encoding && encoding !== 'identity') {
+    throw new IngestError(415, `unsupported content-encoding ${encoding}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch (err) {
+    throw new IngestError(400, `malformed JSON: ${(err as Error).message}`);
+  }
+  if (!Array.isArray(parsed)) throw new IngestError(400, 'expected a JSON array of logs');
+  parsed.forEach((log, i) => {
+    const problem = validateLog(log);
+    if (problem) throw new IngestError(400, `log ${i}: ${problem}`);
+  });
+  return parsed as Record<string, unknown>[];
+}
+
+/** The checks the real service needs to make sense of a log. */
+export function validateLog(log: unknown): string | undefined {
+  if (!log || typeof log !== 'object' || Array.isArray(log)) return 'not an object';
+  const l = log as Record<string, unknown>;
+  if (typeof l._id !== 'string') return '_id must be a string';
+  const group = l.group as Record<string, unknown> | undefined;
+  if (!group || typeof group !== 'object' || typeof group.id !== 'string') return 'group.id must be a string';
+  const har = (l.request as { log?: { entries?: unknown } } | undefined)?.log;
+  if (!har || !Array.isArray(har.entries) || har.entries.length === 0) return 'request.log.entries must be a non-empty array';
+  for (const e of har.entries as Array<Record<string, unknown>>) {
+    const req = e?.request as Record<string, unknown> | undefined;
+    const res = e?.response as Record<string, unknown> | undefined;
+    if (!req || typeof req.method !== 'string' || typeof req.url !== 'string') return 'entry.request needs method and url';
+    if (!res || typeof res.status !== 'number') return 'entry.response needs a numeric status';
+  }
+  return undefined;
+}

@@ -1,0 +1,63 @@
+import { gzip } from 'node:zlib';
+import { promisify } from 'node:util';
+import { Agent, request } from 'undici';
+import { userAgent } from '../version';
+
+const gzipAsync = promisify(gzip);
+
+export interface SendResult {
+  status: number;
+  body: string;
+}
+
+/** The Metrics API client: one keep-alive pool, Basic auth, gzip, and a hard timeout per call. */
+export class MetricsClient {
+  private readonly dispatcher: Agent;
+  private readonly auth: string;
+
+  constructor(
+    private readonly server: string,
+    apiKey: string,
+    private readonly timeoutMs: number,
+  ) {
+    this.auth = `Basic ${Buffer.from(`${apiKey}:`).toString('base64')}`;
+    this.dispatcher = new Agent({ connections: 4, keepAliveTimeout: 10_000, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connectTimeout: timeoutMs });
+  }
+
+  /** POSTs a JSON array (already serialized) to /v1/request. Throws on network errors and timeouts. */
+  async send(json: string): Promise<SendResult> {
+    const body = await gzipAsync(Buffer.from(json));
+    const res = await request(`${this.server}/v1/request`, {
+      method: 'POST',
+      dispatcher: this.dispatcher,
+      headers: {
+        authorization: this.auth,
+        'content-type': 'application/json',
+        'content-encoding': 'gzip',
+        'user-agent': userAgent,
+      },
+      body,
+      signal: AbortSignal.timeout(this.timeoutMs),
+    });
+    const text = await res.body.text();
+    return { status: res.statusCode, body: text };
+  }
+
+  /** GET {readmeApiUrl}/v1/ for the project's base URL, used in x-documentation-url. */
+  async lookupBaseUrl(readmeApiUrl: string): Promise<string | undefined> {
+    const res = await request(`${readmeApiUrl}/v1/`, {
+      method: 'GET',
+      dispatcher: this.dispatcher,
+      headers: { authorization: this.auth, accept: 'application/json', 'user-agent': userAgent },
+      signal: AbortSignal.timeout(this.timeoutMs),
+    });
+    const text = await res.body.text();
+    if (res.statusCode !== 200) return undefined;
+    const parsed = JSON.parse(text) as { baseUrl?: unknown };
+    return typeof parsed.baseUrl === 'string' && parsed.baseUrl ? parsed.baseUrl.replace(/\/+$/, '') : undefined;
+  }
+
+  close(): Promise<void> {
+    return this.dispatcher.close();
+  }
+}

@@ -1,0 +1,209 @@
+import type { RawCapture } from '../capture/raw-capture';
+import { debug, errorMessage, warnOnce } from '../debug';
+import { findCaller } from '../group/finder';
+import { buildLog } from '../har/build';
+import { createRedactor } from '../redact';
+import { BASE_URL_TTL_MS, readCachedBaseUrl, writeCachedBaseUrl } from './base-url';
+import { MetricsClient } from './client';
+import { emptyStats, type PipelineSettings, type Stats } from './settings';
+
+/** Responses after which the contract says to stop sending for a while. */
+const BACKOFF_STATUSES = new Set([401, 403, 429, 500, 503]);
+const BACKOFF_MS = 15_000;
+const MAX_ATTEMPTS = 3;
+const DROP_WARNING_INTERVAL_MS = 60_000;
+
+export interface PipelineEvents {
+  onBaseUrl?(url: string): void;
+}
+
+/**
+ * Raw captures in, batches to the Metrics API out: builds the HAR log, redacts it, serializes it once,
+ * keeps it in a queue bounded by entries and bytes, and sends batches one at a time.
+ * Runs in the worker by default, on the main thread with backgroundWorkerMode: false.
+ */
+export class Pipeline {
+  readonly stats: Stats = emptyStats();
+  private readonly client: MetricsClient;
+  private readonly redact: ReturnType<typeof createRedactor>;
+  private queue: string[] = [];
+  private queueBytes = 0;
+  private building = new Set<Promise<void>>();
+  private sending: Promise<void> | null = null;
+  private pausedUntil = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private lastDropWarning = 0;
+  private droppedSinceWarning = 0;
+
+  constructor(
+    private readonly settings: PipelineSettings,
+    private readonly events: PipelineEvents = {},
+    private readonly unrefTimers = true,
+  ) {
+    this.client = new MetricsClient(settings.metricsServer, settings.apiKey ?? '', Math.round(settings.timeout * 1000));
+    this.redact = createRedactor(settings);
+  }
+
+  /** Starts the daily x-documentation-url base lookup when the user did not set baseLogUrl. */
+  start(): void {
+    const { apiKey, baseLogUrl, documentationUrlHeader, readmeApiUrl } = this.settings;
+    if (!documentationUrlHeader || baseLogUrl || !apiKey) return;
+    const cached = readCachedBaseUrl(apiKey, readmeApiUrl);
+    if (cached) {
+      this.events.onBaseUrl?.(cached);
+      return;
+    }
+    const lookup = (): void => {
+      this.client
+        .lookupBaseUrl(readmeApiUrl)
+        .then((url) => {
+          if (!url) return debug('base URL lookup found no baseUrl; x-documentation-url left out');
+          writeCachedBaseUrl(apiKey, readmeApiUrl, url);
+          this.events.onBaseUrl?.(url);
+        })
+        .catch((err) => debug(`base URL lookup failed (${errorMessage(err)}); x-documentation-url left out`));
+    };
+    lookup();
+    this.unref(setInterval(lookup, BASE_URL_TTL_MS));
+  }
+
+  add(raw: RawCapture): void {
+    const p: Promise<void> = this.build(raw).finally(() => this.building.delete(p));
+    this.building.add(p);
+  }
+
+  private async build(raw: RawCapture): Promise<void> {
+    try {
+      const caller = raw.group ? (raw.group as { apiKey: string; label?: string; email?: string }) : findCaller(raw.requestHeaders, raw.url);
+      const log = await buildLog(raw, caller, this.settings);
+      this.redact(log);
+      this.enqueue(JSON.stringify(log));
+    } catch (err) {
+      this.stats.skipped++;
+      warnOnce('build', `could not build a log (${errorMessage(err)}); that request was not logged`);
+    }
+  }
+
+  private enqueue(json: string): void {
+    const { maxQueueEntries, maxQueueBytes, bufferLength } = this.settings;
+    if (this.queue.length >= maxQueueEntries || this.queueBytes + json.length > maxQueueBytes) {
+      this.drop(1, 'the queue is full');
+      return;
+    }
+    this.queue.push(json);
+    this.queueBytes += json.length;
+    this.stats.queued++;
+    this.stats.pending = this.queue.length;
+    if (this.queue.length >= bufferLength) this.kick();
+    else this.arm();
+  }
+
+  private drop(n: number, why: string): void {
+    this.stats.dropped += n;
+    this.droppedSinceWarning += n;
+    const now = Date.now();
+    if (now - this.lastDropWarning >= DROP_WARNING_INTERVAL_MS) {
+      this.lastDropWarning = now;
+      process.stderr.write(`readme-metrics: dropped ${this.droppedSinceWarning} log(s): ${why} (total dropped: ${this.stats.dropped})\n`);
+      this.droppedSinceWarning = 0;
+    } else {
+      debug(`dropped ${n} log(s): ${why}`);
+    }
+  }
+
+  private arm(delay = this.settings.flushInterval): void {
+    if (this.timer) return;
+    this.timer = this.unref(
+      setTimeout(() => {
+        this.timer = null;
+        this.kick();
+      }, delay),
+    );
+  }
+
+  private kick(): void {
+    if (this.sending || this.queue.length === 0) return;
+    const wait = this.pausedUntil - Date.now();
+    if (wait > 0) return this.arm(wait);
+    this.sending = this.drain().finally(() => {
+      this.sending = null;
+      if (this.queue.length > 0) this.arm();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0 && Date.now() >= this.pausedUntil) {
+      const batch = this.queue.splice(0, this.settings.bufferLength);
+      for (const j of batch) this.queueBytes -= j.length;
+      this.stats.pending = this.queue.length;
+      await this.sendBatch(batch);
+    }
+  }
+
+  private async sendBatch(batch: string[]): Promise<void> {
+    const json = `[${batch.join(',')}]`;
+    for (let attempt = 1; ; attempt++) {
+      let status: number;
+      let reason: string;
+      try {
+        const res = await this.client.send(json);
+        status = res.status;
+        reason = `HTTP ${status}${res.body ? `: ${res.body.slice(0, 200)}` : ''}`;
+      } catch (err) {
+        status = 0;
+        reason = errorMessage(err);
+      }
+      if (status >= 200 && status < 300) {
+        this.stats.sent += batch.length;
+        debug(`sent ${batch.length} log(s) to ${this.settings.metricsServer}`);
+        return;
+      }
+      if (BACKOFF_STATUSES.has(status)) {
+        this.pausedUntil = Date.now() + BACKOFF_MS;
+        this.stats.failed += batch.length;
+        warnOnce(`status-${status}`, `the Metrics API answered ${reason}; pausing for 15 s (shown once)`);
+        return;
+      }
+      const retryable = status === 0 || status >= 500;
+      if (!retryable || attempt >= MAX_ATTEMPTS) {
+        this.stats.failed += batch.length;
+        warnOnce(`send-${retryable ? 'network' : status}`, `could not send ${batch.length} log(s): ${reason} (shown once)`);
+        return;
+      }
+      await sleep(200 * 2 ** attempt * (0.5 + Math.random()));
+    }
+  }
+
+  /** Resolves when everything queued so far was sent (or failed), or at the deadline. */
+  async flush(timeoutMs = 5_000): Promise<Stats> {
+    const work = (async () => {
+      while (this.building.size > 0) await Promise.all([...this.building]);
+      if (this.timer) {
+        clearTimeout(this.timer);
+        this.timer = null;
+      }
+      while (this.queue.length > 0 || this.sending) {
+        if (this.pausedUntil > Date.now()) break;
+        this.kick();
+        if (this.sending) await this.sending;
+      }
+    })();
+    let deadline: NodeJS.Timeout | undefined;
+    await Promise.race([work, new Promise<void>((resolve) => (deadline = setTimeout(resolve, timeoutMs)))]);
+    clearTimeout(deadline);
+    return { ...this.stats, pending: this.queue.length };
+  }
+
+  async close(): Promise<void> {
+    await this.client.close().catch(() => {});
+  }
+
+  private unref<T extends NodeJS.Timeout>(t: T): T {
+    if (this.unrefTimers) t.unref();
+    return t;
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}

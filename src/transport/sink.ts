@@ -1,0 +1,151 @@
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { RawCapture } from '../capture/raw-capture';
+import { debug, errorMessage, warnOnce } from '../debug';
+import type { FromWorker } from './messages';
+import { Pipeline } from './pipeline';
+import { emptyStats, type PipelineSettings, type Stats } from './settings';
+
+/** Where the main thread hands finished captures: the worker, or the pipeline in-process. */
+export interface Sink {
+  submit(raw: RawCapture): void;
+  flush(timeoutMs: number): Promise<Stats>;
+  stats(): Stats;
+  close(): Promise<void>;
+}
+
+export interface SinkEvents {
+  onBaseUrl(url: string): void;
+}
+
+export function createSink(settings: PipelineSettings, events: SinkEvents, background: boolean): Sink {
+  if (background) {
+    try {
+      return new WorkerSink(settings, events);
+    } catch (err) {
+      warnOnce('worker', `could not start the background worker (${errorMessage(err)}); sending from the main thread`);
+    }
+  }
+  return new InProcessSink(settings, events);
+}
+
+class InProcessSink implements Sink {
+  private readonly pipeline: Pipeline;
+  constructor(settings: PipelineSettings, events: SinkEvents) {
+    this.pipeline = new Pipeline(settings, events, true);
+    this.pipeline.start();
+  }
+  submit(raw: RawCapture): void {
+    this.pipeline.add(raw);
+  }
+  flush(timeoutMs: number): Promise<Stats> {
+    return this.pipeline.flush(timeoutMs);
+  }
+  stats(): Stats {
+    return { ...this.pipeline.stats };
+  }
+  close(): Promise<void> {
+    return this.pipeline.close();
+  }
+}
+
+/** Captures cross to the worker in small batches; body bytes are transferred, not copied. */
+const HANDOFF_BATCH = 64;
+const HANDOFF_DELAY_MS = 20;
+
+class WorkerSink implements Sink {
+  private readonly worker: Worker;
+  private pending: RawCapture[] = [];
+  private transfer: ArrayBuffer[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private lastStats: Stats = emptyStats();
+  private nextFlushId = 1;
+  private waiting = new Map<number, (s: Stats) => void>();
+  private fallback: InProcessSink | null = null;
+
+  constructor(
+    private readonly settings: PipelineSettings,
+    private readonly events: SinkEvents,
+  ) {
+    this.worker = new Worker(join(__dirname, 'worker.js'), { workerData: { settings } });
+    this.worker.unref();
+    this.worker.on('message', (msg: FromWorker) => this.onMessage(msg));
+    this.worker.on('error', (err) => this.failOver(err));
+  }
+
+  private onMessage(msg: FromWorker): void {
+    if (msg.type === 'baseUrl') this.events.onBaseUrl(msg.url);
+    else if (msg.type === 'flushed') {
+      this.lastStats = msg.stats;
+      this.waiting.get(msg.id)?.(msg.stats);
+      this.waiting.delete(msg.id);
+      if (this.waiting.size === 0) this.worker.unref();
+    }
+  }
+
+  private failOver(err: unknown): void {
+    warnOnce('worker-error', `the background worker failed (${errorMessage(err)}); sending from the main thread`);
+    this.fallback = new InProcessSink(this.settings, this.events);
+    for (const raw of this.pending) this.fallback.submit(raw);
+    this.pending = [];
+    for (const resolve of this.waiting.values()) resolve(this.lastStats);
+    this.waiting.clear();
+  }
+
+  submit(raw: RawCapture): void {
+    if (this.fallback) return this.fallback.submit(raw);
+    this.pending.push(raw);
+    if (raw.requestBody) this.transfer.push(raw.requestBody.buffer as ArrayBuffer);
+    if (raw.responseBody) this.transfer.push(raw.responseBody.buffer as ArrayBuffer);
+    if (this.pending.length >= HANDOFF_BATCH) this.handOff();
+    else if (!this.timer) {
+      this.timer = setTimeout(() => this.handOff(), HANDOFF_DELAY_MS);
+      this.timer.unref();
+    }
+  }
+
+  private handOff(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    if (this.pending.length === 0) return;
+    const items = this.pending;
+    const transfer = this.transfer;
+    this.pending = [];
+    this.transfer = [];
+    try {
+      this.worker.postMessage({ type: 'captures', items }, transfer);
+    } catch (err) {
+      debug(`could not hand ${items.length} capture(s) to the worker: ${errorMessage(err)}`);
+    }
+  }
+
+  flush(timeoutMs: number): Promise<Stats> {
+    if (this.fallback) return this.fallback.flush(timeoutMs);
+    this.handOff();
+    const id = this.nextFlushId++;
+    // Referenced while we wait, so a flush on beforeExit keeps the process alive until it is done.
+    this.worker.ref();
+    return new Promise<Stats>((resolve) => {
+      const timer = setTimeout(() => {
+        this.waiting.delete(id);
+        if (this.waiting.size === 0) this.worker.unref();
+        resolve(this.lastStats);
+      }, timeoutMs + 250);
+      this.waiting.set(id, (s) => {
+        clearTimeout(timer);
+        resolve(s);
+      });
+      this.worker.postMessage({ type: 'flush', id, timeoutMs });
+    });
+  }
+
+  stats(): Stats {
+    return this.fallback ? this.fallback.stats() : { ...this.lastStats };
+  }
+
+  async close(): Promise<void> {
+    await this.worker.terminate().catch(() => {});
+  }
+}

@@ -1,0 +1,62 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/** Who made a request, as the grouping function returns it. `api_key` is accepted for Python parity. */
+export interface Group {
+  apiKey?: string;
+  api_key?: string;
+  label?: string;
+  email?: string;
+  [extra: string]: unknown;
+}
+
+export type GroupingResult = Group | null | undefined;
+
+/** Identifies the caller; null or undefined means "do not log this request". May be async. */
+export type GroupingFunction = (
+  req: IncomingMessage,
+  res: ServerResponse,
+) => GroupingResult | Promise<GroupingResult>;
+
+/** What a user may put in `readme-metrics.config.ts`. Every key also has an environment variable. */
+export interface Options {
+  apiKey?: string;
+  groupingFunction?: GroupingFunction;
+  bufferLength?: number;
+  development?: boolean;
+  backgroundWorkerMode?: boolean;
+  denylist?: string[];
+  allowlist?: string[];
+  /** @deprecated use denylist */
+  blacklist?: string[];
+  /** @deprecated use allowlist */
+  whitelist?: string[];
+  allowedHttpHosts?: string[];
+  /** Seconds per call to the Metrics API. */
+  timeout?: number;
+  baseLogUrl?: string;
+  metricsServer?: string;
+  readmeApiUrl?: string;
+  /** Bytes kept per request or response body; the real size is still recorded. */
+  maxBodySize?: number;
+  /** Milliseconds after which a partial batch is sent anyway. */
+  flushInterval?: number;
+  /** Requests whose path matches are not logged: exact strings, globs (`/health*`) or RegExps. */
+  ignorePaths?: Array<string | RegExp>;
+  /** Methods that are never logged; OPTIONS by default, as ReadMe does. */
+  ignoreMethods?: string[];
+  /** Fraction of requests logged, 0..1. */
+  sampleRate?: number;
+  /** Add `x-documentation-url` to responses. */
+  documentationUrlHeader?: boolean;
+  /** Use the default denylist of obvious secrets (cookie, password, token...). */
+  defaultDenylist?: boolean;
+  /** Trust `x-forwarded-for` for the client IP. */
+  trustProxy?: boolean;
+  /** Bounds of the queue of logs waiting to be sent. */
+  maxQueueEntries?: number;
+  maxQueueBytes?: number;
+  /** Turn the SDK off without removing the preload. */
+  enabled?: boolean;
+}
+
+export type ConfigFileExport = Options | GroupingFunction;
