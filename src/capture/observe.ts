@@ -4,6 +4,8 @@ import https from 'node:https';
 import shimmer from 'shimmer';
 import { CHANNELS } from './channels';
 import { Exchange } from './exchange';
+import { installHttp2Capture } from './http2';
+import { installRouteInstrumentation } from './routes';
 
 export interface CaptureHooks {
   /** Decides at request start whether to observe; returns the log id, or undefined to leave it alone. */
@@ -28,6 +30,8 @@ export function installCapture(h: CaptureHooks, mode: 'auto' | 'emit' = 'auto'):
   hooks = h;
   if (installed) return installed;
   patchPrototypes();
+  installRouteInstrumentation();
+  installHttp2Capture(h);
   if (mode === 'auto' && typeof diagnosticsChannel.subscribe === 'function' && hasServerChannel()) {
     diagnosticsChannel.subscribe(CHANNELS.serverRequestStart, onRequestStartMessage);
     installed = 'channel';
