@@ -28,6 +28,7 @@ export async function buildLog(raw: RawCapture, group: { apiKey: string; label?:
   const sent = raw.responseHeaderBlock !== null ? parseHeaderBlock(raw.responseHeaderBlock) : undefined;
   const responseHeaders = sent ? sent.headers : pairsFromObject(raw.responseHeaders ?? {});
   const time = Math.max(0, Math.round(raw.durationMs));
+  const neverAnswered = raw.aborted && raw.responseHeaderBlock === null;
 
   const entry: HarEntry = {
     pageref: pageRef(url, raw.route),
@@ -44,8 +45,10 @@ export async function buildLog(raw: RawCapture, group: { apiKey: string; label?:
       bodySize: -1,
     },
     response: {
-      status: raw.statusCode,
-      statusText: sent?.statusText ?? raw.statusMessage,
+      // Nothing was sent when a client leaves before the headers: 499 (nginx's "client closed request")
+      // says that plainly, where the app's default 200 would claim a success that never happened.
+      status: neverAnswered ? 499 : raw.statusCode,
+      statusText: neverAnswered ? 'Client Closed Request' : (sent?.statusText ?? raw.statusMessage),
       httpVersion: `HTTP/${raw.httpVersion}`,
       headers: responseHeaders,
       content: responseContent(
