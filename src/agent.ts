@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Exchange } from './capture/exchange';
-import { installCapture } from './capture/observe';
+import { captureState, installCapture } from './capture/observe';
 import type { RawCapture } from './capture/raw-capture';
 import { findConfigFile, loadConfigFile } from './config/load-file';
 import { DEFAULT_METRICS_SERVER } from './config/options';
@@ -30,6 +30,7 @@ export class Agent {
   private sink: Sink | null = null;
   private groupings = new Set<Promise<unknown>>();
   private dirty = false;
+  private skipped = 0;
   private readonly maxBodyFromEnv: number;
 
   constructor(fileOverride?: Options) {
@@ -54,8 +55,56 @@ export class Agent {
     process.on('beforeExit', () => {
       if (!this.dirty) return;
       this.dirty = false;
-      void this.flush();
+      void this.flush(this.config?.shutdownTimeout);
     });
+  }
+
+  /**
+   * On SIGTERM/SIGINT: deliver what was captured, within shutdownTimeout. When nobody else handles the
+   * signal we then re-raise it, so the process ends exactly as it would have without us; when the app
+   * has its own handler, exiting stays its decision. Installed only once something was captured, so a
+   * process that never serves a request (npm under NODE_OPTIONS, a build script) keeps its defaults.
+   */
+  private installSignalHandlers(): void {
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      const onSignal = (): void => {
+        const appHandlesIt = process.listenerCount(signal) > 1;
+        const deadline = Date.now() + (this.config?.shutdownTimeout ?? DEFAULT_FLUSH_TIMEOUT_MS);
+        debug(`${signal}: flushing before exit`);
+        const drained = appHandlesIt ? Promise.resolve() : this.stopServing(deadline);
+        void drained
+          .then(() => this.flushUntilQuiet(deadline))
+          .finally(() => {
+            if (appHandlesIt) return;
+            process.removeListener(signal, onSignal);
+            process.kill(process.pid, signal);
+          });
+      };
+      process.on(signal, onSignal);
+    }
+  }
+
+  /**
+   * Without us the process would already be gone, so it must not take on new work while we flush:
+   * servers stop accepting, idle keep-alive sockets close, and the requests already in flight may
+   * finish (and be logged) until the deadline.
+   */
+  private async stopServing(deadline: number): Promise<void> {
+    for (const server of captureState().servers) {
+      try {
+        server.close();
+        server.closeIdleConnections?.();
+      } catch {}
+    }
+    while (captureState().inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  }
+
+  /** Flushes again while requests keep completing, until quiet or the deadline. */
+  private async flushUntilQuiet(deadline: number): Promise<void> {
+    do {
+      this.dirty = false;
+      await this.flush(Math.max(1, deadline - Date.now())).catch(() => {});
+    } while (this.dirty && Date.now() < deadline);
   }
 
   private async load(fileOverride?: Options): Promise<void> {
@@ -132,6 +181,7 @@ export class Agent {
     try {
       const caller = normalizeGroup(value);
       if (!caller) {
+        this.skipped++;
         debug(`${raw.method} ${raw.url} not logged: groupingFunction returned null`);
         return;
       }
@@ -143,6 +193,7 @@ export class Agent {
   }
 
   private groupingFailed(err: unknown): void {
+    this.skipped++;
     warnOnce('grouping', `groupingFunction threw (${errorMessage(err)}); those requests are not logged (shown once)`);
   }
 
@@ -155,6 +206,7 @@ export class Agent {
     if (!this.sink) {
       const c = this.config!;
       this.sink = createSink(pipelineSettings(c), { onBaseUrl: (url) => (this.baseLogUrl = url) }, c.backgroundWorkerMode);
+      this.installSignalHandlers();
     }
     return this.sink;
   }
@@ -162,8 +214,9 @@ export class Agent {
   async flush(timeoutMs = DEFAULT_FLUSH_TIMEOUT_MS): Promise<Stats> {
     await this.ready;
     while (this.groupings.size > 0) await Promise.all([...this.groupings]);
-    if (!this.sink) return emptyStats();
-    return this.sink.flush(timeoutMs);
+    if (!this.sink) return this.stats();
+    const stats = await this.sink.flush(timeoutMs);
+    return { ...stats, skipped: stats.skipped + this.skipped };
   }
 
   async shutdown(timeoutMs = DEFAULT_FLUSH_TIMEOUT_MS): Promise<Stats> {
@@ -175,7 +228,8 @@ export class Agent {
   }
 
   stats(): Stats {
-    return this.sink ? this.sink.stats() : emptyStats();
+    const stats = this.sink ? this.sink.stats() : emptyStats();
+    return { ...stats, skipped: stats.skipped + this.skipped };
   }
 }
 

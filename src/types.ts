@@ -55,6 +55,8 @@ export interface Options {
   /** Bounds of the queue of logs waiting to be sent. */
   maxQueueEntries?: number;
   maxQueueBytes?: number;
+  /** Milliseconds a flush on SIGTERM/SIGINT or beforeExit may take before the process goes on exiting. */
+  shutdownTimeout?: number;
   /** Turn the SDK off without removing the preload. */
   enabled?: boolean;
 }

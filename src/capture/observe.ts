@@ -24,6 +24,10 @@ const byResponse = new WeakMap<ServerResponse, Exchange>();
 const seen = new WeakSet<IncomingMessage>();
 
 let hooks: CaptureHooks | undefined;
+let inFlight = 0;
+// Weak: an app that creates and closes many servers must not have them kept alive by us.
+const servers = new Set<WeakRef<http.Server>>();
+const knownServers = new WeakSet<object>();
 let installed: 'channel' | 'emit' | undefined;
 
 export function installCapture(h: CaptureHooks, mode: 'auto' | 'emit' = 'auto'): 'channel' | 'emit' {
@@ -51,8 +55,25 @@ function hasServerChannel(): boolean {
 }
 
 function onRequestStartMessage(message: unknown): void {
-  const m = message as { request: IncomingMessage; response: ServerResponse };
-  observe(m.request, m.response);
+  const m = message as { request: IncomingMessage; response: ServerResponse; server?: http.Server };
+  observe(m.request, m.response, m.server);
+}
+
+function remember(server: http.Server | undefined): void {
+  if (!server || knownServers.has(server)) return;
+  knownServers.add(server);
+  servers.add(new WeakRef(server));
+}
+
+/** What shutdown needs: how many exchanges are still open, and the servers we have seen serve. */
+export function captureState(): { inFlight: number; servers: http.Server[] } {
+  const live: http.Server[] = [];
+  for (const ref of servers) {
+    const s = ref.deref();
+    if (s) live.push(s);
+    else servers.delete(ref);
+  }
+  return { inFlight, servers: live };
 }
 
 type EmitterProto = { emit: (...args: unknown[]) => boolean };
@@ -60,17 +81,18 @@ type EmitterProto = { emit: (...args: unknown[]) => boolean };
 function patchEmit(proto: EmitterProto): void {
   shimmer.wrap(proto, 'emit', (original) =>
     function emit(this: unknown, event: unknown, req: unknown, res: unknown) {
-      if (event === 'request') observe(req as IncomingMessage, res as ServerResponse);
+      if (event === 'request') observe(req as IncomingMessage, res as ServerResponse, this as http.Server);
       // eslint-disable-next-line prefer-rest-params
       return original.apply(this, arguments as unknown as unknown[]);
     },
   );
 }
 
-function observe(req: IncomingMessage, res: ServerResponse): void {
+function observe(req: IncomingMessage, res: ServerResponse, server?: http.Server): void {
   if (!hooks || seen.has(req)) return;
   seen.add(req);
   try {
+    remember(server);
     // Upgrades and tunnels are not request/response exchanges: leave them untouched.
     if (req.method === 'CONNECT') return;
     const id = hooks.begin(req, res);
@@ -78,6 +100,7 @@ function observe(req: IncomingMessage, res: ServerResponse): void {
     const exchange = new Exchange(id, req, res, hooks.maxBodySize());
     byRequest.set(req, exchange);
     byResponse.set(res, exchange);
+    inFlight++;
     res.on('close', onResponseClose);
   } catch (err) {
     hooks.fail('request start', err);
@@ -91,6 +114,7 @@ function onResponseClose(this: ServerResponse): void {
   if (!exchange || !hooks) return;
   byResponse.delete(this);
   byRequest.delete(exchange.req);
+  inFlight--;
   try {
     hooks.complete(exchange);
   } catch (err) {

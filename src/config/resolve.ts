@@ -26,6 +26,7 @@ export interface Config {
   trustProxy: boolean;
   maxQueueEntries: number;
   maxQueueBytes: number;
+  shutdownTimeout: number;
   enabled: boolean;
 }
 

@@ -1,7 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { IngestError, readLogs } from './ingest';
+import { handleDashboard } from './dashboard';
+import { IngestError, readLogs, validateLog } from './ingest';
+import { JsonlPersistence } from './persist';
 import { LogStore } from './store';
+import { version } from '../version';
 
 export interface CollectorOptions {
   port?: number;
@@ -12,6 +15,12 @@ export interface CollectorOptions {
   extraRoutes?: (req: IncomingMessage, res: ServerResponse, store: LogStore) => boolean | Promise<boolean>;
   /** Answer POST /v1/request with this status instead of storing (fault injection in tests). */
   failWith?: number;
+  /** Serve the web dashboard and its JSON API (default true). */
+  dashboard?: boolean;
+  /** Keep logs in this JSON-lines file too, so a restart keeps history. */
+  persistFile?: string;
+  /** The persistence file is compacted past this size (default 64 MiB). */
+  maxFileBytes?: number;
 }
 
 export interface Collector {
@@ -23,14 +32,35 @@ export interface Collector {
   posts: Array<{ headers: IncomingMessage['headers']; status: number; count: number }>;
   setFailure(status: number | undefined): void;
   close(): Promise<void>;
+  /** The persistence file, when there is one. */
+  persistFile?: string;
+  /** Logs loaded from the persistence file at start. */
+  restored: number;
 }
 
-/** A local ReadMe Metrics: the same ingestion API, a bounded in-memory store, on 127.0.0.1. */
+/**
+ * A local ReadMe Metrics: the same ingestion API, a bounded in-memory store (optionally kept in a
+ * file), a JSON API and the web dashboard, on 127.0.0.1.
+ */
 export async function startCollector(opts: CollectorOptions = {}): Promise<Collector> {
   const store = new LogStore(opts.maxEntries);
   const maxPayload = opts.maxPayloadBytes ?? 50 * 1024 * 1024;
   const posts: Collector['posts'] = [];
   let failWith = opts.failWith;
+  const startedAt = Date.now();
+  const hosts = new Set<string>();
+
+  let restored = 0;
+  let detach: (() => void) | undefined;
+  const persistence = opts.persistFile
+    ? new JsonlPersistence(opts.persistFile, { maxEntries: store.maxEntries, maxBytes: opts.maxFileBytes ?? 64 * 1024 * 1024 })
+    : undefined;
+  if (persistence) {
+    const kept = persistence.load().filter((l) => !validateLog(l.log));
+    store.restore(kept);
+    restored = kept.length;
+    detach = persistence.attach(store);
+  }
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err) => send(res, 500, { error: String(err) }));
@@ -58,6 +88,8 @@ export async function startCollector(opts: CollectorOptions = {}): Promise<Colle
       }
     }
     if (opts.extraRoutes && (await opts.extraRoutes(req, res, store))) return;
+    if (path === '/v1/request') return send(res, 405, { error: 'POST a JSON array of logs to /v1/request' });
+    if (opts.dashboard !== false && (await handleDashboard(req, res, { store, hosts, info }))) return;
     if (req.method === 'GET' && path === '/api/logs') return send(res, 200, store.all());
     if (req.method === 'DELETE' && path === '/api/logs') {
       store.clear();
@@ -66,23 +98,49 @@ export async function startCollector(opts: CollectorOptions = {}): Promise<Colle
     send(res, 404, { error: 'not found' });
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
-  });
+  function info(): Record<string, unknown> {
+    return {
+      version,
+      startedAt,
+      maxEntries: store.maxEntries,
+      size: store.size,
+      evicted: store.evicted,
+      persistFile: opts.persistFile,
+      ingestUrl: `${url}/v1/request`,
+    };
+  }
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
+    });
+  } catch (err) {
+    detach?.();
+    throw err;
+  }
   const { port, address } = server.address() as AddressInfo;
   const host = address.includes(':') ? `[${address}]` : address;
+  const url = `http://${host}:${port}`;
+  hosts.add(`${host}:${port}`.toLowerCase());
+  if (['127.0.0.1', '::1', '0.0.0.0', '::'].includes(address)) {
+    for (const name of ['127.0.0.1', 'localhost', '[::1]']) hosts.add(`${name}:${port}`);
+  }
   return {
-    url: `http://${host}:${port}`,
+    url,
     port,
     store,
     server,
     posts,
+    persistFile: opts.persistFile,
+    restored,
     setFailure(status) {
       failWith = status;
     },
     close: () =>
       new Promise<void>((resolve) => {
+        detach?.();
+        detach = undefined;
         server.closeAllConnections?.();
         server.close(() => resolve());
       }),

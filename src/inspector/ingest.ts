@@ -15,6 +15,8 @@ export class IngestError extends Error {
 
 /** Reads and validates a POST /v1/request body: gzip or plain, a JSON array of log objects. */
 export async function readLogs(req: IncomingMessage, maxBytes: number): Promise<Record<string, unknown>[]> {
+  const declared = Number(req.headers['content-length']);
+  if (declared > maxBytes) throw new IngestError(413, `payload of ${declared} bytes is larger than ${maxBytes} bytes`);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -27,7 +29,10 @@ export async function readLogs(req: IncomingMessage, maxBytes: number): Promise<
   if (encoding === 'gzip') {
     try {
       body = await gunzipAsync(body, { maxOutputLength: maxBytes * 4 });
-    } catch {
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+        throw new IngestError(413, `payload larger than ${maxBytes * 4} bytes once decompressed`);
+      }
       throw new IngestError(400, 'body is not valid gzip');
     }
   } else if (encoding && encoding !== 'identity') {

@@ -9,26 +9,31 @@ export interface StoredLog {
   log: Record<string, unknown>;
 }
 
-/** The most recent logs, bounded: the oldest are evicted first. Emits 'log' for each new one. */
+/**
+ * The most recent logs, bounded: the oldest are evicted first.
+ * Emits 'log' (StoredLog) for each new one and 'clear' when emptied.
+ */
 export class LogStore extends EventEmitter {
   private logs: StoredLog[] = [];
+  private byId = new Map<string, StoredLog>();
   private seq = 0;
   evicted = 0;
 
   constructor(readonly maxEntries = 5_000) {
     super();
+    // SSE clients each listen; a busy dashboard must not trip the leak warning.
+    this.setMaxListeners(0);
   }
 
   add(log: Record<string, unknown>, auth: string | undefined, receivedAt = Date.now()): StoredLog {
-    const stored: StoredLog = { seq: ++this.seq, receivedAt, auth, log };
-    this.logs.push(stored);
-    if (this.logs.length > this.maxEntries) {
-      const over = this.logs.length - this.maxEntries;
-      this.logs.splice(0, over);
-      this.evicted += over;
-    }
+    const stored = this.push(log, auth, receivedAt);
     this.emit('log', stored);
     return stored;
+  }
+
+  /** Puts back logs kept from an earlier run without announcing them as new. */
+  restore(items: Iterable<{ log: Record<string, unknown>; receivedAt: number; auth?: string }>): void {
+    for (const item of items) this.push(item.log, item.auth, item.receivedAt);
   }
 
   all(): readonly StoredLog[] {
@@ -36,14 +41,42 @@ export class LogStore extends EventEmitter {
   }
 
   since(seq: number): StoredLog[] {
-    return this.logs.filter((l) => l.seq > seq);
+    if (seq <= 0) return this.logs.slice();
+    // seq grows by one per log, so the first newer log sits at a computable index.
+    const first = this.logs[0]?.seq ?? seq + 1;
+    return this.logs.slice(Math.max(0, seq - first + 1));
+  }
+
+  get(id: string): StoredLog | undefined {
+    return this.byId.get(id);
+  }
+
+  get lastSeq(): number {
+    return this.seq;
   }
 
   clear(): void {
     this.logs = [];
+    this.byId.clear();
+    this.emit('clear');
   }
 
   get size(): number {
     return this.logs.length;
+  }
+
+  private push(log: Record<string, unknown>, auth: string | undefined, receivedAt: number): StoredLog {
+    const stored: StoredLog = { seq: ++this.seq, receivedAt, auth, log };
+    this.logs.push(stored);
+    if (typeof log._id === 'string') this.byId.set(log._id, stored);
+    if (this.logs.length > this.maxEntries) {
+      const over = this.logs.length - this.maxEntries;
+      for (const old of this.logs.splice(0, over)) {
+        const id = old.log._id;
+        if (typeof id === 'string' && this.byId.get(id) === old) this.byId.delete(id);
+      }
+      this.evicted += over;
+    }
+    return stored;
   }
 }

@@ -68,13 +68,15 @@ class WorkerSink implements Sink {
     private readonly events: SinkEvents,
   ) {
     this.worker = new Worker(join(__dirname, 'worker.js'), { workerData: { settings } });
-    this.worker.unref();
     this.worker.on('message', (msg: FromWorker) => this.onMessage(msg));
     this.worker.on('error', (err) => this.failOver(err));
+    // After the listeners: adding a 'message' listener references the worker's port again.
+    this.worker.unref();
   }
 
   private onMessage(msg: FromWorker): void {
     if (msg.type === 'baseUrl') this.events.onBaseUrl(msg.url);
+    else if (msg.type === 'stats') this.lastStats = msg.stats;
     else if (msg.type === 'flushed') {
       this.lastStats = msg.stats;
       this.waiting.get(msg.id)?.(msg.stats);

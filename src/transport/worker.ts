@@ -23,3 +23,12 @@ port.on('message', (msg: ToWorker) => {
     );
   }
 });
+
+// Counters flow back a few times a second, only when they changed, so getStats() is current.
+let lastSent = '';
+setInterval(() => {
+  const now = JSON.stringify(pipeline.stats);
+  if (now === lastSent) return;
+  lastSent = now;
+  port.postMessage({ type: 'stats', stats: pipeline.stats });
+}, 250);

@@ -1,5 +1,25 @@
+import { debug, errorMessage } from '../../debug';
+import { installFastifyRoutes } from './fastify';
+import { installRequireHooks } from './require-hook';
+
+let installed = false;
+
 /**
  * Teaches capture the route template of frameworks that do not leave it on the raw request
- * (Express does: see exchange.ts). Installed once by the agent at start-up.
+ * (Express does: see exchange.ts). Installed once by the agent at start-up; every hook is lazy,
+ * so an app that never loads a framework pays nothing for it.
  */
-export function installRouteInstrumentation(): void {}
+export function installRouteInstrumentation(): void {
+  if (installed) return;
+  installed = true;
+  for (const [name, install] of [
+    ['fastify', installFastifyRoutes],
+    ['koa/hapi', installRequireHooks],
+  ] as const) {
+    try {
+      install();
+    } catch (err) {
+      debug(`route templates for ${name} unavailable: ${errorMessage(err)}`);
+    }
+  }
+}

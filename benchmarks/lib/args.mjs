@@ -1,0 +1,114 @@
+// Command-line flags shared by the runner, the scenario files and the collector-down script.
+import { parseArgs } from 'node:util';
+
+const COMMON = {
+  duration: { type: 'string' },
+  warmup: { type: 'string' },
+  connections: { type: 'string' },
+  pipelining: { type: 'string' },
+  'no-pin': { type: 'boolean', default: false },
+  'server-cpu': { type: 'string', default: '0' },
+  'load-cpu': { type: 'string', default: '1' },
+  out: { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+};
+
+function number(name, raw, fallback, { min = 0, integer = false } = {}) {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < min || (integer && !Number.isInteger(n))) {
+    throw new Error(`--${name} expects ${integer ? 'a whole number' : 'a number'} >= ${min}, got ${JSON.stringify(raw)}`);
+  }
+  return n;
+}
+
+function list(raw) {
+  return raw
+    ? raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [];
+}
+
+/** Flags of `npm run bench` (and of a scenario file run alone). */
+export function parseBenchArgs(argv) {
+  const { values } = parseArgs({
+    args: argv,
+    options: { ...COMMON, rounds: { type: 'string' }, only: { type: 'string' }, 'collector-down': { type: 'boolean', default: false } },
+    allowPositionals: false,
+  });
+  return {
+    help: values.help,
+    collectorDown: values['collector-down'],
+    duration: number('duration', values.duration, 10, { min: 1 }),
+    warmup: number('warmup', values.warmup, 2),
+    rounds: number('rounds', values.rounds, 3, { min: 1, integer: true }),
+    connections: number('connections', values.connections, 50, { min: 1, integer: true }),
+    pipelining: number('pipelining', values.pipelining, 1, { min: 1, integer: true }),
+    only: list(values.only),
+    pin: !values['no-pin'],
+    serverCpu: values['server-cpu'],
+    loadCpu: values['load-cpu'],
+    out: values.out,
+  };
+}
+
+/** Flags of the collector-down script. */
+export function parseCollectorDownArgs(argv) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      ...COMMON,
+      mode: { type: 'string', default: 'closed' },
+      scenario: { type: 'string', default: 'post-echo' },
+      'background-worker-mode': { type: 'string', default: 'true' },
+      'collector-down': { type: 'boolean', default: false },
+    },
+    allowPositionals: false,
+  });
+  const modes = ['closed', '503', 'hang'];
+  if (!modes.includes(values.mode)) throw new Error(`--mode expects one of ${modes.join(', ')}, got ${JSON.stringify(values.mode)}`);
+  if (!['true', 'false'].includes(values['background-worker-mode'])) throw new Error('--background-worker-mode expects true or false');
+  return {
+    help: values.help,
+    duration: number('duration', values.duration, 60, { min: 1 }),
+    warmup: number('warmup', values.warmup, 0),
+    connections: number('connections', values.connections, 50, { min: 1, integer: true }),
+    pipelining: number('pipelining', values.pipelining, 1, { min: 1, integer: true }),
+    mode: values.mode,
+    scenario: values.scenario,
+    backgroundWorkerMode: values['background-worker-mode'] === 'true',
+    pin: !values['no-pin'],
+    serverCpu: values['server-cpu'],
+    loadCpu: values['load-cpu'],
+    out: values.out,
+  };
+}
+
+export const BENCH_HELP = `Usage: npm run bench -- [flags]      (or: node benchmarks/run.mjs [flags])
+
+  --duration <s>      measured seconds per round and row (default 10)
+  --warmup <s>        unmeasured load before each measurement (default 2)
+  --rounds <n>        rounds; every round runs every row once, in the same order (default 3)
+  --connections <n>   autocannon connections (default 50)
+  --pipelining <n>    autocannon pipelining (default 1)
+  --only <list>       comma-separated scenario and/or variant names (baselines are added as needed)
+  --no-pin            do not pin processes to CPUs with taskset
+  --server-cpu <n>    CPU for the app server (default 0)
+  --load-cpu <n>      CPU for autocannon, the collector and this runner (default 1)
+  --out <file>        JSON results (default test-output/bench/results.json)
+  --collector-down    run benchmarks/collector-down.mjs instead (its flags: see its --help)
+`;
+
+export const COLLECTOR_DOWN_HELP = `Usage: npm run bench:collector-down -- [flags]   (or: node benchmarks/collector-down.mjs [flags])
+
+  --duration <s>      seconds of full load (default 60)
+  --mode <m>          closed (nothing listens), 503 (collector refuses every batch), hang (accepts, never answers)
+  --scenario <name>   get-json or post-echo (default post-echo)
+  --background-worker-mode <true|false>   (default true)
+  --connections <n>   autocannon connections (default 50)
+  --warmup <s>        unmeasured load first (default 0)
+  --no-pin, --server-cpu <n>, --load-cpu <n>   as for npm run bench
+  --out <file>        JSON results (default test-output/bench/collector-down.json)
+`;

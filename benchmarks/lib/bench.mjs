@@ -1,0 +1,109 @@
+// The runner behind `npm run bench` and each scenario file run alone.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BENCH_HELP, parseBenchArgs } from './args.mjs';
+import { pinningPlan, pinSelf } from './cpu.mjs';
+import { formatTable, summarize } from './report.mjs';
+import { runRow } from './round.mjs';
+import { OUTPUT, ROOT } from './server.mjs';
+import { select } from './variants.mjs';
+
+const log = (msg) => process.stderr.write(`${msg}\n`);
+
+export function requireBuild() {
+  for (const file of ['dist/register.js', 'dist/index.js', 'dist/inspector/collector.js']) {
+    if (!existsSync(join(ROOT, file))) throw new Error(`${file} is missing: run \`npm run build\` first`);
+  }
+}
+
+function gitCommit() {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8', timeout: 5_000 }).trim();
+  } catch {
+    return null;
+  }
+}
+
+export function environment(plan) {
+  return {
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cpus: cpus().length,
+    pinning: plan.reason,
+    commit: gitCommit(),
+    date: new Date().toISOString(),
+  };
+}
+
+export async function main(scenarios, argv = process.argv.slice(2)) {
+  const opts = parseBenchArgs(argv);
+  if (opts.help) return void process.stdout.write(BENCH_HELP);
+  if (opts.collectorDown) {
+    const { main: collectorDown } = await import('../collector-down.mjs');
+    return collectorDown(argv.filter((a) => a !== '--collector-down'));
+  }
+  requireBuild();
+  const { scenarios: picked, variants } = select(scenarios, opts.only);
+  const plan = pinningPlan(opts);
+  pinSelf(plan, plan.loadCpu);
+  const env = environment(plan);
+
+  const perRow = opts.warmup + opts.duration + 3;
+  const total = picked.length * variants.length * opts.rounds;
+  log(`bench: ${total} runs (${opts.rounds} rounds x ${picked.length} scenarios x ${variants.length} variants), ` +
+      `${opts.duration}s each after ${opts.warmup}s warmup, ${opts.connections} connections; about ${Math.ceil((total * perRow) / 60)} min`);
+  log(`bench: ${env.pinning}`);
+
+  const rounds = [];
+  let n = 0;
+  for (let round = 1; round <= opts.rounds; round++) {
+    for (const scenario of picked) {
+      for (const variant of variants) {
+        n++;
+        const entry = { round, scenario: scenario.name, variant: variant.name };
+        try {
+          entry.result = await runRow({ scenario, variant, opts, plan });
+          const r = entry.result;
+          const delivery = r.delivered === null ? '' : `, logs ${r.delivered}/${r.served}`;
+          const bad = r.non2xx + r.errors + r.timeouts;
+          log(`[${n}/${total}] round ${round} ${scenario.name} ${variant.name}: ${Math.round(r.rps)} req/s, p99 ${r.p99} ms${delivery}${bad ? `, ${bad} bad responses` : ''}`);
+        } catch (err) {
+          entry.error = String(err?.message ?? err).slice(0, 2_000);
+          log(`[${n}/${total}] round ${round} ${scenario.name} ${variant.name}: FAILED ${entry.error}`);
+        }
+        rounds.push(entry);
+      }
+    }
+  }
+
+  const rows = summarize(rounds, picked, variants);
+  const settings = { duration: opts.duration, warmup: opts.warmup, rounds: opts.rounds, connections: opts.connections, pipelining: opts.pipelining };
+  process.stdout.write(`\nreadme-metrics benchmark: ${env.node}, ${env.cpu}; ${env.pinning}\n`);
+  process.stdout.write(`${opts.rounds} round(s) of ${opts.duration}s per row, ${opts.connections} connections; req/s, p50 and p99 are medians of rounds\n\n`);
+  process.stdout.write(`${formatTable(rows)}\n`);
+
+  const out = resolve(opts.out ?? join(OUTPUT, 'results.json'));
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, `${JSON.stringify({ environment: env, settings, scenarios: picked.map(describe), rows, rounds }, null, 2)}\n`);
+  process.stdout.write(`\nresults: ${out}\n`);
+  if (rounds.some((r) => r.error)) process.exitCode = 1;
+}
+
+function describe(s) {
+  return { name: s.name, title: s.title, method: s.method, path: s.path, requestBytes: s.body ? Buffer.byteLength(s.body) : 0 };
+}
+
+/** Lets a scenario file run alone: `node benchmarks/scenarios/get-json.mjs --duration 5`. */
+export async function runIfMain(moduleUrl, scenario) {
+  if (!process.argv[1] || resolve(process.argv[1]) !== fileURLToPath(moduleUrl)) return;
+  try {
+    await main([scenario]);
+  } catch (err) {
+    log(`bench: ${err.message}`);
+    process.exitCode = 2;
+  }
+}

@@ -1,0 +1,27 @@
+// Drives autocannon in a child process pinned to the load CPU, so its work never lands on the app's core.
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { exitWithin, track } from './children.mjs';
+import { pinned } from './cpu.mjs';
+
+const CHILD = join(dirname(fileURLToPath(import.meta.url)), 'autocannon-child.mjs');
+
+/** spec: { url, method, headers, body, connections, pipelining, duration, warmup } (seconds). */
+export async function runLoad(spec, plan) {
+  const cmd = pinned(plan, plan.loadCpu, [CHILD, JSON.stringify(spec)]);
+  const child = track(cmd.file, cmd.args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => {
+    if (stderr.length < 64 * 1024) stderr += d;
+  });
+  // Bounded: autocannon stops itself; this only catches a wedged child.
+  await exitWithin(child, (spec.warmup + spec.duration + 30) * 1000);
+  const line = stdout.trim().split('\n').pop();
+  try {
+    return JSON.parse(line);
+  } catch {
+    throw new Error(`autocannon failed (exit ${child.exitCode ?? child.signalCode}):\n${stderr || stdout}`);
+  }
+}

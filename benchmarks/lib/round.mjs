@@ -1,0 +1,95 @@
+// One measurement: a fresh app process (and collector), a sanity request, warmup + load, then the
+// delivery count once the SDK has had time to send what it captured.
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { sdkEnv, startCountingCollector } from './collector.mjs';
+import { memoryOf } from './memory.mjs';
+import { controlStats, OUTPUT, startServer } from './server.mjs';
+import { runLoad } from './load.mjs';
+import { isInstrumented } from './variants.mjs';
+
+/** How long delivery may keep trickling in after the load stops (flush interval, timeouts, retries). */
+const SETTLE_QUIET_MS = 3_000;
+const SETTLE_MAX_MS = 20_000;
+
+/** One request before the load: a row whose app answers wrongly must fail loudly, not look fast. */
+async function checkOnce(server, scenario) {
+  const res = await fetch(server.url + scenario.path, {
+    method: scenario.method,
+    headers: scenario.headers,
+    body: scenario.body,
+    signal: AbortSignal.timeout(5_000),
+  });
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`${scenario.method} ${scenario.path} answered ${res.status}: ${text.slice(0, 200)}`);
+  if (scenario.check) scenario.check(text);
+}
+
+/** Waits until every served request was delivered, or nothing new arrived for a while, or the cap. */
+async function settle(counts, served) {
+  const deadline = Date.now() + SETTLE_MAX_MS;
+  let last = counts.delivered;
+  let lastChange = Date.now();
+  while (counts.delivered < served && Date.now() < deadline && Date.now() - lastChange < SETTLE_QUIET_MS) {
+    await sleep(100);
+    if (counts.delivered !== last) {
+      last = counts.delivered;
+      lastChange = Date.now();
+    }
+  }
+}
+
+export async function runRow({ scenario, variant, opts, plan }) {
+  const instrumented = isInstrumented(variant);
+  const sink = instrumented ? await startCountingCollector() : null;
+  const env = {
+    ...(sink ? sdkEnv(sink.collector.url, join(OUTPUT, 'cache')) : {}),
+    ...(variant.sdk ? { BENCH_SDK_STATS: '1' } : {}),
+    ...variant.env,
+  };
+  let server;
+  try {
+    server = await startServer({ app: variant.app, preload: Boolean(variant.preload), env, plan });
+    await checkOnce(server, scenario);
+    const load = await runLoad(
+      {
+        url: server.url + scenario.path,
+        method: scenario.method,
+        headers: scenario.headers,
+        body: scenario.body,
+        connections: opts.connections,
+        pipelining: opts.pipelining,
+        duration: opts.duration,
+        warmup: opts.warmup,
+      },
+      plan,
+    );
+    if (!server.alive()) throw new Error(`the app died during the load:\n${server.stderr()}`);
+    const { served } = await controlStats(server);
+    if (sink) await settle(sink.counts, served);
+    const after = await controlStats(server);
+    const { hwm, rss } = memoryOf(server.pid);
+    return {
+      rps: load.rps,
+      p50: load.latency.p50,
+      p99: load.latency.p99,
+      latency: load.latency,
+      sent: load.sent,
+      answered: load.answered,
+      non2xx: load.non2xx,
+      errors: load.errors,
+      timeouts: load.timeouts,
+      served,
+      delivered: sink ? sink.counts.delivered : null,
+      batches: sink ? sink.collector.posts.length : null,
+      refusedBatches: sink ? sink.collector.posts.filter((p) => p.status >= 400).length : null,
+      sdk: after.sdk ?? null,
+      peakRss: hwm,
+      endRss: rss,
+      stderr: server.stderr().trim().slice(0, 2_000) || undefined,
+    };
+  } finally {
+    await server?.stop();
+    await sink?.collector.close();
+  }
+}

@@ -1,0 +1,65 @@
+import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
+import { parseArgs, parsePort, parsePositive, UsageError } from './args';
+import { childEnv } from './child-env';
+import { DEV_HELP } from './help';
+import { startInspector } from './serve';
+import { painter, requestLine } from './terminal';
+
+const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/** `readme-metrics dev [options] -- <command...>`: resolves with the exit code to exit with. */
+export async function runDev(argv: readonly string[]): Promise<number> {
+  const args = parseArgs(argv, { values: ['port', 'store', 'max-entries'], flags: ['help', 'quiet'] });
+  if (args.flags.has('help')) {
+    process.stdout.write(DEV_HELP);
+    return 0;
+  }
+  const command = args.rest;
+  if (command.length === 0) throw new UsageError('missing the command to run, e.g. readme-metrics dev -- node server.js');
+
+  const p = painter(process.stderr);
+  const say = (line: string) => process.stderr.write(`${p.dim('[readme-metrics]')} ${line}\n`);
+  const collector = await startInspector(
+    { port: parsePort(args.values.port), store: args.values.store, maxEntries: parsePositive('max-entries', args.values['max-entries']) },
+    say,
+  );
+  say(`dashboard ${p.bold(collector.url)}`);
+  if (collector.persistFile) say(`logs kept in ${collector.persistFile}${collector.restored ? ` (${collector.restored} restored)` : ''}`);
+  say(`running   ${command.join(' ')}`);
+  if (!args.flags.has('quiet')) {
+    collector.store.on('log', (s) => process.stderr.write(`${requestLine(s, collector.url, p)}\n`));
+  }
+
+  // A single word with spaces is a shell command line ("npm run start:dev"); Windows needs a shell
+  // to find npm.cmd and friends.
+  const shell = process.platform === 'win32' || (command.length === 1 && /\s/.test(command[0]));
+  const child = spawn(command[0], command.slice(1), { stdio: 'inherit', env: childEnv(process.env, collector), shell });
+
+  let received = 0;
+  const forward = (signal: NodeJS.Signals) => {
+    received++;
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    // Ctrl-C reaches the whole process group already; a third one means the app is stuck.
+    child.kill(received >= 3 ? 'SIGKILL' : signal);
+  };
+  for (const sig of FORWARDED) process.on(sig, forward);
+
+  const outcome = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>((resolve) => {
+    child.once('error', (error) => resolve({ code: null, signal: null, error }));
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+  });
+  for (const sig of FORWARDED) process.off(sig, forward);
+  await collector.close();
+
+  if (outcome.error) {
+    const notFound = (outcome.error as NodeJS.ErrnoException).code === 'ENOENT';
+    say(notFound ? `command not found: ${command[0]}` : `could not run ${command[0]}: ${outcome.error.message}`);
+    return notFound ? 127 : 1;
+  }
+  if (outcome.signal) {
+    say(`${command[0]} ended by ${outcome.signal}`);
+    return 128 + (constants.signals[outcome.signal] ?? 0);
+  }
+  return outcome.code ?? 0;
+}

@@ -1,0 +1,43 @@
+import { resolve } from 'node:path';
+import { startCollector, type Collector } from '../inspector/collector';
+
+/** R-D-M-E on a phone keypad; nothing common listens there. */
+export const DEFAULT_PORT = 7363;
+
+export interface InspectorOptions {
+  port?: number;
+  store?: string;
+  maxEntries?: number;
+}
+
+/**
+ * Starts the collector and dashboard on 127.0.0.1. The default port is fixed so the URL stays the
+ * same between runs; when it is taken (another inspector, say) any free port will do.
+ */
+export async function startInspector(opts: InspectorOptions, log: (line: string) => void): Promise<Collector> {
+  const port = opts.port ?? DEFAULT_PORT;
+  const common = { maxEntries: opts.maxEntries, persistFile: opts.store ? resolve(opts.store) : undefined };
+  try {
+    return await startCollector({ ...common, port });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || port === 0) throw err;
+    const collector = await startCollector({ ...common, port: 0 });
+    log(`port ${port} is in use, using ${collector.port} instead`);
+    return collector;
+  }
+}
+
+/** The environment that points an app at the inspector. */
+export function inspectorEnv(collector: Collector, apiKey: string | undefined): Record<string, string> {
+  return {
+    README_METRICS_SERVER: collector.url,
+    README_BASE_LOG_URL: collector.url,
+    README_API_KEY: apiKey || LOCAL_API_KEY,
+    README_DEVELOPMENT_MODE: 'true',
+    README_BUFFER_LENGTH: '1',
+    README_FLUSH_INTERVAL: '100',
+  };
+}
+
+/** Sent when the user has no key of their own: the inspector accepts any. */
+export const LOCAL_API_KEY = 'rdme_local_inspector';

@@ -1,0 +1,73 @@
+// The secrets redacted when `defaultDenylist` is on (the default), in addition to the user's lists.
+// Matching ignores case, `-` and `_`, so `access_token`, `accessToken` and `Access-Token` are one key,
+// and it applies at any depth of a JSON body as well as to headers, query/form/multipart fields and cookies.
+// `authorization` is deliberately absent: the builder already masks that header (contract, section 2).
+
+/** Keys redacted when their whole name matches. */
+export const DEFAULT_DENYLIST: readonly string[] = Object.freeze([
+  // sessions and cookies
+  'cookie',
+  'set-cookie',
+  'session_id',
+  'session_token',
+  // credentials
+  'proxy-authorization',
+  'password',
+  'passwd',
+  'passphrase',
+  'secret',
+  'client_secret',
+  'private_key',
+  'api_key',
+  'apikey',
+  'x-api-key',
+  // bearer-style tokens (not `*token*`: `max_tokens` or `page_token` are not secrets)
+  'token',
+  'access_token',
+  'refresh_token',
+  'id_token',
+  'auth_token',
+  'bearer_token',
+  'x-auth-token',
+  'x-access-token',
+  'csrf_token',
+  'xsrf_token',
+  'x-csrf-token',
+  'x-xsrf-token',
+  // payment cards and national identifiers
+  'card_number',
+  'credit_card',
+  'credit_card_number',
+  'cc_number',
+  'cvv',
+  'cvv2',
+  'cvc',
+  'cvc2',
+  'ssn',
+]);
+
+/**
+ * Stems whose presence anywhere in a key is enough (`new_password`, `password_confirmation`,
+ * `stripe_secret_key`, `x-goog-api-key`): these words are never used for harmless data.
+ */
+export const DEFAULT_DENYLIST_CONTAINS: readonly string[] = Object.freeze(['password', 'passwd', 'passphrase', 'secret', 'apikey', 'privatekey']);
+
+const SEPARATORS = /[-_]/g;
+
+/** The form keys are compared in: lower case without `-` and `_`. */
+export function normalizeKey(key: string): string {
+  const lower = key.toLowerCase();
+  return lower.includes('-') || lower.includes('_') ? lower.replace(SEPARATORS, '') : lower;
+}
+
+/** A predicate over key names, built once per redactor. */
+export function defaultDenied(): (key: string) => boolean {
+  const exact = new Set(DEFAULT_DENYLIST.map(normalizeKey));
+  const stems = DEFAULT_DENYLIST_CONTAINS.map(normalizeKey);
+  return (key) => {
+    const k = normalizeKey(key);
+    if (exact.has(k)) return true;
+    for (const s of stems) if (k.includes(s)) return true;
+    return false;
+  };
+}

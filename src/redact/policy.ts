@@ -1,0 +1,82 @@
+import { defaultDenied } from './defaults';
+import { RuleSet } from './rules';
+
+export interface RedactOptions {
+  denylist?: readonly string[];
+  allowlist?: readonly string[];
+  defaultDenylist: boolean;
+}
+
+/** What to do with the value under one JSON key. */
+export const REDACT = 0;
+export const KEEP = 1;
+/** Otherwise: a Scope, i.e. descend into the container and judge its children with it. */
+export type Verdict = typeof REDACT | typeof KEEP | Scope;
+
+/** How the children of one JSON container are judged. */
+export interface Scope {
+  /** Live NFA states of the user's list at this container. */
+  readonly states: readonly number[];
+  /** Allowlist only: an allowed ancestor keeps this whole subtree (the default denylist still applies). */
+  readonly kept: boolean;
+}
+
+const BARE: Scope = Object.freeze({ states: [], kept: false });
+const KEPT: Scope = Object.freeze({ states: [], kept: true });
+
+/**
+ * The user's lists and the default denylist folded into two questions, compiled once per redactor:
+ * is this flat name (header, field, cookie) redacted, and what happens under this JSON key.
+ * A denylist overrides an allowlist entirely (seed semantics); the default denylist adds to either.
+ */
+export class Policy {
+  readonly mode: 'deny' | 'allow' | 'none';
+  /** False when nothing can ever be redacted: the redactor is then a no-op. */
+  readonly active: boolean;
+  /** Verdict for the top-level JSON value; REDACT/KEEP only for the match-everything entry `**`. */
+  readonly root: Verdict;
+  private readonly rules: RuleSet;
+  private readonly isDefault: ((key: string) => boolean) | undefined;
+
+  constructor(opts: RedactOptions) {
+    const deny = opts.denylist?.length ? new RuleSet(opts.denylist) : undefined;
+    const allow = !deny && opts.allowlist?.length ? new RuleSet(opts.allowlist) : undefined;
+    // An allowlist whose entries are all unusable still means "keep nothing": fail closed.
+    this.mode = deny && !deny.empty ? 'deny' : allow ? 'allow' : 'none';
+    this.rules = (this.mode === 'deny' ? deny : allow) ?? new RuleSet([]);
+    this.isDefault = opts.defaultDenylist ? defaultDenied() : undefined;
+    this.active = this.mode !== 'none' || this.isDefault !== undefined;
+    const start: Scope = { states: this.rules.start, kept: false };
+    if (this.mode === 'deny') this.root = this.rules.startMatched ? REDACT : start;
+    else if (this.mode === 'allow') this.root = this.rules.startMatched ? KEPT : start;
+    else this.root = BARE;
+  }
+
+  /** Headers (case-insensitive names), query/form/multipart fields and cookies. */
+  flatRedacted(name: string, header: boolean): boolean {
+    if (this.isDefault?.(name)) return true;
+    if (this.mode === 'deny') return this.rules.matchesFlat(name, header);
+    if (this.mode === 'allow') return !this.rules.matchesFlat(name, header);
+    return false;
+  }
+
+  /** The verdict for the value under `key` (an index for array elements) of a container judged by `scope`. */
+  judge(scope: Scope, key: string | number, container: boolean): Verdict {
+    if (typeof key === 'string' && this.isDefault?.(key)) return REDACT;
+    const deeper = container && this.isDefault ? (scope.kept ? KEPT : BARE) : KEEP;
+    if (this.mode === 'deny') {
+      if (scope.states.length === 0) return deeper;
+      const { next, matched } = this.rules.step(scope.states, key);
+      if (matched) return REDACT;
+      if (!container) return KEEP;
+      return next.length > 0 ? { states: next, kept: false } : deeper;
+    }
+    if (this.mode === 'allow') {
+      if (scope.kept) return container && this.isDefault ? KEPT : KEEP;
+      const { next, matched } = this.rules.step(scope.states, key);
+      if (matched) return container && this.isDefault ? KEPT : KEEP;
+      return container && next.length > 0 ? { states: next, kept: false } : REDACT;
+    }
+    return deeper;
+  }
+}

@@ -1,0 +1,127 @@
+// The entry syntax of denylist/allowlist, compiled once into a small NFA over JSON paths.
+//   password        a plain key: headers, query/form/multipart fields, top-level JSON keys
+//                   (also the keys of objects in a top-level JSON array, which is how list bodies look)
+//   user.password   a dot path into nested JSON
+//   *               exactly one key or array index
+//   **              any number of keys or indexes, including none
+//   items[].token   `token` in every element of the array `items`; items[2] is one element
+
+const STAR = -1;
+const GLOB = -2;
+const INDEX = -3;
+
+/** A literal key, or one of the wildcards above. */
+type Segment = string | number;
+
+/** NFA states are packed as rule * STRIDE + position: small integers, cheap to compare and copy. */
+const STRIDE = 1024;
+
+export interface StepResult {
+  /** States alive below this key (empty: no rule reaches further). */
+  next: readonly number[];
+  /** Some rule ends exactly at this key. */
+  matched: boolean;
+}
+
+const BRACKETS = /\[(\d*)\]/g;
+
+/** Splits one entry into segments; undefined for an entry with nothing usable in it. */
+export function parseEntry(entry: string): Segment[] | undefined {
+  const segments: Segment[] = [];
+  for (const part of entry.trim().split('.')) {
+    if (part === '') continue;
+    if (part === '**') {
+      if (segments[segments.length - 1] !== GLOB) segments.push(GLOB);
+      continue;
+    }
+    const open = part.indexOf('[');
+    const head = open === -1 ? part : part.slice(0, open);
+    if (head === '*') segments.push(STAR);
+    else if (head !== '') segments.push(head);
+    if (open === -1) continue;
+    for (const m of part.slice(open).matchAll(BRACKETS)) segments.push(m[1] === '' ? INDEX : m[1]);
+  }
+  return segments.length > 0 && segments.length < STRIDE ? segments : undefined;
+}
+
+function isPlain(segments: Segment[]): boolean {
+  return segments.length === 1 && typeof segments[0] === 'string';
+}
+
+export class RuleSet {
+  private readonly rules: Segment[][] = [];
+  /** Names a flat place (headers, fields, cookies) matches exactly... */
+  readonly flatNames = new Set<string>();
+  /** ...and lower-cased, for header names. */
+  readonly flatNamesLower = new Set<string>();
+  /** An entry such as `*` or `**` that matches every flat name. */
+  readonly flatAll: boolean = false;
+  /** Live states at the root of a JSON body. */
+  readonly start: readonly number[];
+  /** Some entry matches the whole body (`**`). */
+  readonly startMatched: boolean;
+
+  constructor(entries: readonly string[]) {
+    let flatAll = false;
+    for (const entry of entries) {
+      const segments = parseEntry(entry);
+      if (!segments) continue;
+      this.rules.push(segments);
+      if (isPlain(segments)) this.rules.push([INDEX, segments[0]]);
+      // A flat place is one level deep: an entry applies there when it can match a path of one key.
+      const rest = segments.filter((s) => s !== GLOB);
+      if (rest.length === 0 || (rest.length === 1 && rest[0] === STAR)) flatAll = true;
+      else if (rest.length === 1 && typeof rest[0] === 'string') {
+        this.flatNames.add(rest[0]);
+        this.flatNamesLower.add(rest[0].toLowerCase());
+      }
+    }
+    this.flatAll = flatAll;
+    const start: number[] = [];
+    let matched = false;
+    for (let r = 0; r < this.rules.length; r++) matched = this.close(start, r, 0) || matched;
+    this.start = start;
+    this.startMatched = matched;
+  }
+
+  get empty(): boolean {
+    return this.rules.length === 0;
+  }
+
+  /** Flat places: header names compare case-insensitively, field names exactly. */
+  matchesFlat(name: string, header: boolean): boolean {
+    return this.flatAll || (header ? this.flatNamesLower.has(name.toLowerCase()) : this.flatNames.has(name));
+  }
+
+  /** Moves every live state over one key (an object key, or an array index as a number). */
+  step(states: readonly number[], key: string | number): StepResult {
+    const next: number[] = [];
+    let matched = false;
+    for (const state of states) {
+      const r = (state / STRIDE) | 0;
+      const p = state % STRIDE;
+      const rule = this.rules[r];
+      if (p >= rule.length) continue;
+      const seg = rule[p];
+      let to = -1;
+      if (seg === GLOB) to = p;
+      else if (seg === STAR) to = p + 1;
+      else if (seg === INDEX) to = typeof key === 'number' ? p + 1 : -1;
+      else if (typeof key === 'string' ? key === seg : String(key) === seg) to = p + 1;
+      if (to !== -1) matched = this.close(next, r, to) || matched;
+    }
+    return { next, matched };
+  }
+
+  /** Adds a state and everything reachable from it without consuming a key; true when a rule ends there. */
+  private close(out: number[], r: number, p: number): boolean {
+    const rule = this.rules[r];
+    for (;;) {
+      const code = r * STRIDE + p;
+      if (!out.includes(code)) out.push(code);
+      if (p >= rule.length) return true;
+      if (rule[p] !== GLOB) return false;
+      p++;
+    }
+  }
+}

@@ -1,0 +1,245 @@
+// Delivery to the Metrics API: batching, timers, auth, backoff, bounded memory, flush on exit and on
+// signals, background worker on and off, cluster workers.
+import { expect } from 'chai';
+import { createServer } from 'node:net';
+import http from 'node:http';
+import { byPath, entryOf, request, sleep, startApp, startCollector, waitForLogs } from '../helpers/harness.mjs';
+
+async function freePort() {
+  const srv = createServer();
+  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
+  const { port } = srv.address();
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+const stats = async (app) => JSON.parse((await request(`${app.url}/__stats`)).body);
+
+describe('delivery', function () {
+  let collector;
+  beforeEach(async () => (collector = await startCollector()));
+  afterEach(() => collector.close());
+
+  it('sends a full batch at bufferLength, with Basic auth, gzip and the User-Agent', async () => {
+    const app = await startApp('http-basic.cjs', { collector, env: { README_BUFFER_LENGTH: '5', README_FLUSH_INTERVAL: '60000' } });
+    try {
+      for (let i = 0; i < 5; i++) await request(`${app.url}/json?batch=${i}`);
+      await waitForLogs(collector, 5);
+      const post = collector.posts.find((p) => p.count > 0);
+      expect(post.count).to.equal(5);
+      expect(post.headers.authorization).to.equal(`Basic ${Buffer.from('rdme_test_key_1234:').toString('base64')}`);
+      expect(post.headers['content-type']).to.equal('application/json');
+      expect(post.headers['content-encoding']).to.equal('gzip');
+      expect(post.headers['user-agent']).to.match(/^readme-metrics\/\d+\.\d+\.\d+/);
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it('sends a lone request on the default timer, within a few seconds', async () => {
+    const app = await startApp('http-basic.cjs', { collector, env: { README_FLUSH_INTERVAL: undefined } });
+    try {
+      await request(`${app.url}/json?lone=1`);
+      await waitForLogs(collector, 1, { timeout: 4_000 });
+    } finally {
+      await app.stop();
+    }
+  });
+
+  for (const mode of ['true', 'false']) {
+    it(`delivers the same logs with backgroundWorkerMode=${mode}`, async () => {
+      const app = await startApp('http-basic.cjs', { collector, env: { README_BACKGROUND_WORKER_MODE: mode } });
+      try {
+        await request(`${app.url}/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: `{"mode":${mode}}` });
+        const [log] = await waitForLogs(collector, 1, { filter: byPath('/echo') });
+        expect(entryOf(log).request.postData.text).to.equal(`{"mode":${mode}}`);
+      } finally {
+        await app.stop();
+      }
+    });
+  }
+
+  it('flushes on beforeExit when the app ends on its own', async () => {
+    const app = await startApp('oneshot.cjs', { collector, env: { README_FLUSH_INTERVAL: '60000' } });
+    const { code } = await app.exited;
+    expect(code).to.equal(0);
+    const [log] = await waitForLogs(collector, 1, { timeout: 1000 });
+    expect(entryOf(log).response.content.text).to.equal('once');
+  });
+
+  it('pauses after a 503 from the Metrics API and counts what failed', async () => {
+    collector.setFailure(503);
+    const app = await startApp('http-basic.cjs', { collector, env: { README_BUFFER_LENGTH: '1' } });
+    try {
+      for (let i = 0; i < 5; i++) expect((await request(`${app.url}/json?fail=${i}`)).status).to.equal(200);
+      await sleep(800);
+      expect(collector.posts.filter((p) => p.status === 503)).to.have.length(1);
+      const s = await stats(app);
+      expect(s.failed).to.equal(1);
+      expect(s.sent).to.equal(0);
+      expect(app.stderr()).to.include('pausing for 15 s');
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it('keeps memory bounded when the Metrics API refuses everything: drops are counted and reported once', async () => {
+    collector.setFailure(401);
+    const app = await startApp('http-basic.cjs', { collector, env: { README_MAX_QUEUE_ENTRIES: '20', README_BUFFER_LENGTH: '10' } });
+    try {
+      const statuses = [];
+      for (let i = 0; i < 120; i++) statuses.push((await request(`${app.url}/json?drop=${i}`)).status);
+      expect(statuses.every((s) => s === 200)).to.equal(true);
+      await sleep(600);
+      const s = await stats(app);
+      expect(s.dropped).to.be.greaterThan(50);
+      expect(s.pending).to.be.at.most(20);
+      expect(s.dropped + s.failed + s.pending).to.equal(120);
+      expect(app.stderr().match(/dropped \d+ log/g)).to.have.length(1);
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it('on SIGTERM delivers the log of every request it served, then exits by the signal', async () => {
+    const app = await startApp('http-basic.cjs', { collector, env: { README_FLUSH_INTERVAL: '60000', README_BUFFER_LENGTH: '100' } });
+    const served = [];
+    let stop = false;
+    const traffic = (async () => {
+      for (let i = 0; !stop; i++) {
+        try {
+          const r = await request(`${app.url}/json?term=${i}`);
+          if (r.status === 200) served.push(i);
+        } catch {
+          break;
+        }
+      }
+    })();
+    await sleep(300);
+    app.proc.kill('SIGTERM');
+    const { signal } = await app.exited;
+    stop = true;
+    await traffic;
+    expect(signal).to.equal('SIGTERM');
+    expect(served.length).to.be.greaterThan(5);
+    const logged = new Set(collector.store.all().map((s) => new URL(entryOf(s.log).request.url).searchParams.get('term')));
+    for (const i of served) expect(logged.has(String(i)), `log of request ${i}`).to.equal(true);
+  });
+
+  it('a dead Metrics API delays exit on SIGTERM by at most shutdownTimeout', async () => {
+    // A server that accepts connections and never answers.
+    const sockets = [];
+    const hang = createServer((s) => sockets.push(s));
+    await new Promise((r) => hang.listen(0, '127.0.0.1', r));
+    const app = await startApp('http-basic.cjs', {
+      env: { README_METRICS_SERVER: `http://127.0.0.1:${hang.address().port}`, README_API_KEY: 'k', README_SHUTDOWN_TIMEOUT: '1000', README_TIMEOUT: '30' },
+    });
+    try {
+      for (let i = 0; i < 3; i++) await request(`${app.url}/json?dead=${i}`);
+      await sleep(200);
+      const t0 = Date.now();
+      app.proc.kill('SIGTERM');
+      const { signal } = await app.exited;
+      expect(signal).to.equal('SIGTERM');
+      expect(Date.now() - t0).to.be.below(4000);
+    } finally {
+      for (const s of sockets) s.destroy();
+      hang.close();
+    }
+  });
+
+  it('leaves exiting to the app when it handles SIGTERM itself', async () => {
+    const app = await startApp('http-basic.cjs', { collector, env: { APP_HANDLES_SIGTERM: '300', README_FLUSH_INTERVAL: '60000' } });
+    await request(`${app.url}/json?own-handler=1`);
+    app.proc.kill('SIGTERM');
+    const { code, signal } = await app.exited;
+    expect(signal).to.equal(null);
+    expect(code).to.equal(0);
+    expect(app.stdout()).to.include('app got SIGTERM');
+    await waitForLogs(collector, 1, { timeout: 1000, filter: (l) => entryOf(l).request.url.includes('own-handler') });
+  });
+
+  it('instruments every cluster worker; each request is logged exactly once', async () => {
+    const port = await freePort();
+    const app = await startApp('cluster.cjs', { collector, env: { PORT: String(port) } });
+    try {
+      const pids = new Set();
+      for (let i = 0; i < 20; i++) {
+        const r = await request(`http://127.0.0.1:${port}/c?i=${i}`);
+        pids.add(JSON.parse(r.body).pid);
+      }
+      await waitForLogs(collector, 20);
+      await sleep(500);
+      const logs = collector.store.all().map((s) => s.log);
+      expect(logs).to.have.length(20);
+      expect(new Set(logs.map((l) => new URL(entryOf(l).request.url).searchParams.get('i'))).size).to.equal(20);
+      expect(pids.size).to.equal(2);
+    } finally {
+      await app.stop();
+    }
+  });
+});
+
+describe('grouping', function () {
+  let collector;
+  before(async () => (collector = await startCollector()));
+  after(() => collector.close());
+
+  it('skips requests whose grouping function returns null and groups by its answer otherwise', async () => {
+    const app = await startApp('/work/main/test/fixtures/apps/http-basic.cjs', { collector, cwd: new URL('../fixtures/configs/ts-async', import.meta.url).pathname });
+    try {
+      await request(`${app.url}/json?who=anon`);
+      await request(`${app.url}/json?who=owlbert`, { headers: { 'x-api-key': 'key-owlbert-0001' } });
+      await request(`${app.url}/json?who=stranger`, { headers: { 'x-api-key': 'stranger-key-7777' } });
+      const logs = await waitForLogs(collector, 2, { filter: (l) => entryOf(l).request.url.includes('who=') });
+      await sleep(300);
+      const who = (l) => new URL(entryOf(l).request.url).searchParams.get('who');
+      const all = collector.store.all().map((s) => s.log).filter((l) => who(l));
+      expect(all.map(who).sort()).to.deep.equal(['owlbert', 'stranger']);
+      const owl = logs.find((l) => who(l) === 'owlbert');
+      expect(owl.group.label).to.equal('Owlbert');
+      expect(owl.group.email).to.equal('owlbert@example.com');
+      expect(owl.group.id).to.match(/^sha512-.+\?0001$/);
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it('a throwing grouping function never breaks the app and is reported once', async () => {
+    const app = await startApp('/work/main/test/fixtures/apps/http-basic.cjs', { collector, cwd: new URL('../fixtures/configs/js-function', import.meta.url).pathname });
+    try {
+      for (let i = 0; i < 3; i++) expect((await request(`${app.url}/status?code=201&t=${i}`)).status).to.equal(201);
+      await request(`${app.url}/json?fn=1`);
+      const [log] = await waitForLogs(collector, 1, { filter: (l) => entryOf(l).request.url.includes('fn=1') });
+      expect(log.group.label).to.equal('From function');
+      expect(app.stderr().match(/groupingFunction threw/g)).to.have.length(1);
+      expect(app.stderr()).to.include('grouping exploded');
+      const s = await stats(app);
+      expect(s.skipped).to.equal(3);
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it('logs callers the built-in finder cannot identify under one anonymous group', async () => {
+    const app = await startApp('http-basic.cjs', { collector });
+    try {
+      await request(`${app.url}/status?code=401&anon=1`);
+      await request(`${app.url}/json?anon=2&api_key=query-key-5555`);
+      await request(`${app.url}/json?anon=3`, { headers: { authorization: `Basic ${Buffer.from('basic-user:pw').toString('base64')}` } });
+      await request(`${app.url}/json?anon=4`, { headers: { 'X-Api-Key': 'header-key-6666' } });
+      const logs = await waitForLogs(collector, 4, { filter: (l) => entryOf(l).request.url.includes('anon=') });
+      const group = (n) => logs.find((l) => entryOf(l).request.url.includes(`anon=${n}`)).group;
+      expect(group(1).label).to.equal('Anonymous');
+      expect(group(1).id).to.match(/\?mous$/);
+      expect(group(2).id).to.match(/\?5555$/);
+      expect(group(3)).to.include({ label: 'basic-user' });
+      expect(group(4).id).to.match(/\?6666$/);
+    } finally {
+      await app.stop();
+    }
+  });
+});
+
+// Keep an eye on accidental keep-alive sockets in this file's clients.
+after(() => http.globalAgent.destroy());
