@@ -107,10 +107,12 @@ export async function main(argv = process.argv.slice(2)) {
     const samples = sampler.stop();
     const alive = server.alive();
     const endRss = memoryOf(server.pid).rss;
-    const stats = alive ? await controlStats(server) : { served: null, sdk: null };
-    // A few quiet seconds: does memory come back down once the load stops?
+    const atEnd = alive ? await controlStats(server) : { served: null, sdk: null };
+    // A few quiet seconds: does memory come back down once the load stops, and what did the SDK
+    // make of every capture (the worker's counters reach the app's thread a little later)?
     await sleep(3_000);
     const idleRss = alive ? memoryOf(server.pid).rss : null;
+    const stats = alive && server.alive() ? await controlStats(server) : atEnd;
     const peakRss = memoryOf(server.pid).hwm;
 
     const result = {
@@ -130,6 +132,7 @@ export async function main(argv = process.argv.slice(2)) {
       latency: load.latency,
       served: stats.served,
       sdk: stats.sdk,
+      sdkAtEndOfLoad: atEnd.sdk,
       metricsPosts: endpoint.posts(),
       rssMB: {
         start: mb(startRss),
@@ -165,8 +168,8 @@ function print(r, env) {
     `2xx / non-2xx / errors      ${r.ok} / ${r.non2xx} / ${r.errors + r.timeouts}`,
     `latency p50 / p99 / max     ${r.latency.p50} / ${r.latency.p99} / ${r.latency.max} ms`,
     `RSS start / max / end       ${r.rssMB.start} / ${r.rssMB.max} / ${r.rssMB.end} MB  (3 s after the load: ${r.rssMB.idleAfter3s} MB; VmHWM ${r.rssMB.peakHwm} MB)`,
-    `SDK served by app           ${r.served}`,
-    `SDK queued / sent           ${s.queued ?? '-'} / ${s.sent ?? '-'}`,
+    `requests served by the app  ${r.served}`,
+    `SDK queued / sent           ${s.queued ?? '-'} / ${s.sent ?? '-'}  (counters read 3 s after the load)`,
     `SDK dropped / failed        ${s.dropped ?? '-'} / ${s.failed ?? '-'}  (pending ${s.pending ?? '-'}, skipped ${s.skipped ?? '-'})`,
   ];
   if (r.metricsPosts !== null) lines.push(`batches refused by the API  ${r.metricsPosts}`);

@@ -35,12 +35,11 @@ function list(raw) {
 export function parseBenchArgs(argv) {
   const { values } = parseArgs({
     args: argv,
-    options: { ...COMMON, rounds: { type: 'string' }, only: { type: 'string' }, 'collector-down': { type: 'boolean', default: false } },
+    options: { ...COMMON, rounds: { type: 'string' }, only: { type: 'string' } },
     allowPositionals: false,
   });
   return {
     help: values.help,
-    collectorDown: values['collector-down'],
     duration: number('duration', values.duration, 10, { min: 1 }),
     warmup: number('warmup', values.warmup, 2),
     rounds: number('rounds', values.rounds, 3, { min: 1, integer: true }),
@@ -63,7 +62,6 @@ export function parseCollectorDownArgs(argv) {
       mode: { type: 'string', default: 'closed' },
       scenario: { type: 'string', default: 'post-echo' },
       'background-worker-mode': { type: 'string', default: 'true' },
-      'collector-down': { type: 'boolean', default: false },
     },
     allowPositionals: false,
   });

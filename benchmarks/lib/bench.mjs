@@ -40,12 +40,13 @@ export function environment(plan) {
 }
 
 export async function main(scenarios, argv = process.argv.slice(2)) {
-  const opts = parseBenchArgs(argv);
-  if (opts.help) return void process.stdout.write(BENCH_HELP);
-  if (opts.collectorDown) {
+  // Before parsing: the collector-down script has flags of its own (--mode, --scenario).
+  if (argv.includes('--collector-down')) {
     const { main: collectorDown } = await import('../collector-down.mjs');
     return collectorDown(argv.filter((a) => a !== '--collector-down'));
   }
+  const opts = parseBenchArgs(argv);
+  if (opts.help) return void process.stdout.write(BENCH_HELP);
   requireBuild();
   const { scenarios: picked, variants } = select(scenarios, opts.only);
   const plan = pinningPlan(opts);

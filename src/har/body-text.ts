@@ -9,12 +9,36 @@ export function isTextType(mimeType: string): boolean {
 /**
  * A body as HAR text: readable UTF-8 stays text; bytes that are not (images, protobuf, invalid UTF-8
  * claiming to be text) are sent base64 with encoding "base64", so nothing is mangled on the way.
+ * A body cut at the cap (`partial`) may end inside a character: those last 1-3 bytes are dropped so
+ * the rest stays readable text (the caller reports how many bytes the text holds).
  */
-export function bodyText(body: Uint8Array, mimeType: string): { text: string; encoding?: 'base64' } {
+export function bodyText(body: Uint8Array, mimeType: string, partial = false): { text: string; encoding?: 'base64' } {
   const buf = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   const looksText = mimeType === '' || isTextType(mimeType);
-  if (looksText && isUtf8(buf)) return { text: buf.toString('utf8') };
+  if (looksText) {
+    if (isUtf8(buf)) return { text: buf.toString('utf8') };
+    if (partial) {
+      const whole = buf.subarray(0, buf.length - incompleteTail(buf));
+      if (whole.length < buf.length && isUtf8(whole)) return { text: whole.toString('utf8') };
+    }
+  }
   return { text: buf.toString('base64'), encoding: 'base64' };
+}
+
+/** How many bytes at the end start a UTF-8 sequence that the buffer cuts short (0 when none). */
+function incompleteTail(buf: Buffer): number {
+  for (let back = 1; back <= Math.min(3, buf.length); back++) {
+    const b = buf[buf.length - back];
+    if ((b & 0xc0) === 0x80) continue; // continuation byte: keep looking for the lead byte
+    const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    return need > back ? back : 0;
+  }
+  return 0;
+}
+
+/** The byte length of what bodyText returned. */
+export function textByteLength(t: { text: string; encoding?: 'base64' }): number {
+  return t.encoding === 'base64' ? Buffer.byteLength(t.text, 'base64') : Buffer.byteLength(t.text, 'utf8');
 }
 
 export function mimeTypeOf(contentType: string | undefined): string {

@@ -1,0 +1,123 @@
+import { renderConsumers, renderLatency, renderTimeline } from './charts.js';
+import { hideDetail, showDetail } from './detail.js';
+import { $, h } from './dom.js';
+import { downloadHar } from './export.js';
+import { createFilters } from './filters.js';
+import { connectLive } from './live.js';
+import { MAX_ROWS, renderTable } from './table.js';
+
+const MIN_RENDER_GAP_MS = 150;
+
+const state = {
+  rows: [], // summaries, oldest first
+  maxEntries: 5000,
+  selectedId: null,
+  renderedSeq: Infinity, // rows newer than this at the next render are highlighted as fresh
+  connected: false,
+};
+
+const panel = $('#detail');
+const filters = createFilters($('#filters'), scheduleRender);
+
+connectLive({
+  snapshot(data) {
+    state.rows = data.logs;
+    state.maxEntries = data.maxEntries;
+    state.renderedSeq = lastSeq();
+    scheduleRender();
+  },
+  logs(list) {
+    const seen = lastSeq();
+    for (const row of list) if (row.seq > seen) state.rows.push(row);
+    if (state.rows.length > state.maxEntries) state.rows.splice(0, state.rows.length - state.maxEntries);
+    filters.logsArrived();
+    scheduleRender();
+  },
+  clear() {
+    state.rows = [];
+    scheduleRender();
+  },
+  status(status) {
+    const live = $('#live');
+    live.dataset.state = status;
+    $('#live-text').textContent = status === 'live' ? 'live' : status === 'closed' ? 'disconnected' : 'reconnecting…';
+  },
+});
+
+$('#export-har').addEventListener('click', () => {
+  const ids = state.rows.filter(filters.matches).map((r) => r.id);
+  if (ids.length) downloadHar(ids).catch((err) => alert(err.message));
+});
+$('#clear').addEventListener('click', () => fetch('/api/logs', { method: 'DELETE' }));
+document.addEventListener('keydown', (e) => {
+  if (e.key === 'Escape' && state.selectedId) closeDetail();
+});
+window.addEventListener('popstate', route);
+let resizeTimer;
+window.addEventListener('resize', () => {
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(scheduleRender, 120);
+});
+route();
+
+function lastSeq() {
+  return state.rows.length ? state.rows[state.rows.length - 1].seq : 0;
+}
+
+/** /logs/<id> opens that log: the x-documentation-url of each response points here. */
+function route() {
+  const m = /^\/logs\/([^/]+)$/.exec(location.pathname);
+  const id = m ? decodeURIComponent(m[1]) : null;
+  state.selectedId = id;
+  document.body.classList.toggle('has-detail', !!id);
+  if (id) showDetail(panel, id, { onClose: closeDetail });
+  else hideDetail(panel);
+  scheduleRender();
+}
+
+function select(id) {
+  if (id === state.selectedId) return;
+  history.pushState(null, '', `/logs/${encodeURIComponent(id)}${location.search}`);
+  route();
+}
+
+function closeDetail() {
+  history.pushState(null, '', `/${location.search}`);
+  route();
+}
+
+let pending = false;
+let lastRender = 0;
+function scheduleRender() {
+  if (pending) return;
+  pending = true;
+  const wait = Math.max(0, MIN_RENDER_GAP_MS - (performance.now() - lastRender));
+  setTimeout(() => requestAnimationFrame(render), wait);
+}
+
+function render() {
+  pending = false;
+  lastRender = performance.now();
+  const rows = state.rows.filter(filters.matches);
+  filters.populate(state.rows);
+
+  const shown = renderTable($('#requests tbody'), rows, { selectedId: state.selectedId, freshAfter: state.renderedSeq, onSelect: select });
+  state.renderedSeq = lastSeq();
+  renderTimeline($('#chart-timeline .chart-body'), rows);
+  renderLatency($('#chart-latency .chart-body'), rows);
+  renderConsumers($('#chart-consumers .chart-body'), rows);
+
+  const total = state.rows.length;
+  $('#counts').replaceChildren(
+    h('b', { id: 'count-shown' }, rows.length),
+    filters.isActive() ? ` of ${total} requests` : ` request${total === 1 ? '' : 's'}`,
+  );
+  $('#list-note').textContent = rows.length > shown ? `Showing the newest ${MAX_ROWS} of ${rows.length}; filter to narrow down.` : '';
+  $('#export-har').disabled = rows.length === 0;
+  $('#export-har .n').textContent = rows.length ? ` (${rows.length})` : '';
+  $('#empty').hidden = total > 0;
+  $('#no-match').hidden = total === 0 || rows.length > 0;
+  document.title = `${total ? `(${total}) ` : ''}readme-metrics inspector`;
+}
+
+$('#ingest-url').textContent = location.origin;

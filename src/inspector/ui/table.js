@@ -1,0 +1,46 @@
+import { clockTime, consumerName, duration, h, statusClass } from './dom.js';
+
+/** Rows drawn at most; the counter says how many more match. */
+export const MAX_ROWS = 500;
+
+/**
+ * The request list, newest first. Rows newer than `freshAfter` get a brief highlight so live
+ * arrivals catch the eye.
+ */
+export function renderTable(tbody, rows, { selectedId, freshAfter, onSelect }) {
+  const shown = [];
+  for (let i = rows.length - 1; i >= 0 && shown.length < MAX_ROWS; i--) shown.push(rows[i]);
+  tbody.replaceChildren(
+    ...shown.map((r) => {
+      const cls = statusClass(r.status);
+      const tr = h(
+        'tr',
+        {
+          class: [r.seq > freshAfter ? 'fresh' : '', r.id === selectedId ? 'selected' : ''].filter(Boolean).join(' ') || undefined,
+          dataset: { id: r.id, seq: r.seq, status: r.status, statusClass: `${cls}xx`, method: r.method },
+          tabindex: '0',
+          'aria-selected': String(r.id === selectedId),
+        },
+        h('td', { class: 'c-time', title: r.startedDateTime }, clockTime(r.startedDateTime)),
+        h('td', { class: 'c-method' }, h('span', { class: `method m-${r.method.toLowerCase()}` }, r.method)),
+        h(
+          'td',
+          { class: 'c-path', title: r.url },
+          r.route ? [h('span', { class: 'route' }, r.route), h('span', { class: 'path muted' }, r.path)] : h('span', { class: 'path' }, r.path),
+        ),
+        h('td', { class: 'c-status' }, h('span', { class: `status s-${cls}` }, r.status)),
+        h('td', { class: 'c-time-taken' }, duration(r.time)),
+        h('td', { class: 'c-consumer', title: r.consumer.email || r.consumer.id }, consumerName(r.consumer)),
+      );
+      tr.addEventListener('click', () => onSelect(r.id));
+      tr.addEventListener('keydown', (e) => {
+        if (e.key === 'Enter' || e.key === ' ') {
+          e.preventDefault();
+          onSelect(r.id);
+        }
+      });
+      return tr;
+    }),
+  );
+  return shown.length;
+}

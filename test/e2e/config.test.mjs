@@ -1,0 +1,179 @@
+// Options through the real preload: from the environment and from a .ts config file, filters,
+// bad values that never take the app down, and the x-documentation-url base lookup.
+import { expect } from 'chai';
+import http from 'node:http';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { join } from 'node:path';
+import { byPath, entryOf, FIXTURES, ROOT, request, sleep, startApp, startCollector, waitForLogs } from '../helpers/harness.mjs';
+
+const APP = join(FIXTURES, 'apps', 'http-basic.cjs');
+const configDir = (name) => join(FIXTURES, 'configs', name);
+const run = promisify(execFile);
+
+describe('config through the preload', function () {
+  let collector;
+  before(async () => (collector = await startCollector()));
+  afterEach(() => collector.store.clear());
+  after(() => collector.close());
+
+  it('applies ignorePaths, allowedHttpHosts and development from a .ts file, and skips OPTIONS', async () => {
+    const app = await startApp(APP, { collector, cwd: configDir('filters') });
+    try {
+      await request(`${app.url}/status?code=200`);
+      await request(`${app.url}/healthz`);
+      await request(`${app.url}/internal/x`);
+      await request(`${app.url}/json`, { method: 'OPTIONS' });
+      await request(`${app.url}/json?other-host=1`, { headers: { host: 'evil.example.com' } });
+      await request(`${app.url}/json?kept=1`);
+      const [log] = await waitForLogs(collector, 1);
+      await sleep(400);
+      expect(collector.store.all()).to.have.length(1);
+      expect(entryOf(log).request.url).to.include('kept=1');
+      expect(log.development).to.equal(true);
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it('environment variables override the file', async () => {
+    const app = await startApp(APP, { collector, cwd: configDir('filters'), env: { README_DEVELOPMENT_MODE: 'false', README_IGNORE_PATHS: '/nothing' } });
+    try {
+      await request(`${app.url}/status?code=200`);
+      const [log] = await waitForLogs(collector, 1);
+      expect(log.development).to.equal(false);
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it('sampleRate 0 logs nothing; README_METRICS_ENABLED=false turns it off', async () => {
+    for (const env of [{ README_SAMPLE_RATE: '0' }, { README_METRICS_ENABLED: 'false' }]) {
+      const app = await startApp(APP, { collector, env });
+      try {
+        expect((await request(`${app.url}/json`)).status).to.equal(200);
+        await sleep(400);
+        expect(collector.store.all()).to.have.length(0);
+      } finally {
+        await app.stop();
+      }
+    }
+  });
+
+  it('bad values: one clear line naming the setting, and the app still serves and logs', async () => {
+    const app = await startApp(APP, { collector, cwd: configDir('bad-values'), env: { README_TIMEOUT: 'soon', README_BUFFER_LENGTH: 'x' } });
+    try {
+      expect((await request(`${app.url}/json?bad=1`)).status).to.equal(200);
+      await waitForLogs(collector, 1);
+      const err = app.stderr();
+      expect(err).to.include('readme-metrics: README_TIMEOUT must be a number of seconds > 0, got "soon"; using the default 3');
+      expect(err).to.include('bufferLength in readme-metrics.config.mjs must be a whole number > 0, got "many"');
+      expect(err).to.include('blacklist in readme-metrics.config.mjs is deprecated; use denylist');
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it('a config file that throws: its file and line, instrumentation off, the app unaffected', async () => {
+    const [app, plain] = await Promise.all([startApp(APP, { collector, cwd: configDir('broken') }), startApp(APP, { preload: 'none' })]);
+    try {
+      const [a, b] = await Promise.all([request(`${app.url}/json`), request(`${plain.url}/json`)]);
+      expect(a.body.equals(b.body)).to.equal(true);
+      await sleep(400);
+      expect(collector.store.all()).to.have.length(0);
+      expect(app.stderr()).to.match(/readme-metrics: could not load readme-metrics\.config\.ts:6: thisVariableDoesNotExist is not defined; instrumentation is off/);
+      expect(app.stderr().trim().split('\n')).to.have.length(1);
+    } finally {
+      await Promise.all([app.stop(), plain.stop()]);
+    }
+  });
+
+  it('no API key and no local collector: one warning, nothing sent', async () => {
+    const app = await startApp(APP, { env: { README_API_KEY: undefined } });
+    try {
+      expect((await request(`${app.url}/json`)).status).to.equal(200);
+      await sleep(200);
+      expect(app.stderr().trim()).to.equal('readme-metrics: no README_API_KEY (or apiKey in the config file): nothing will be sent');
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it('looks the documentation base URL up once and adds x-documentation-url; documentationUrlHeader=false removes it', async () => {
+    const lookups = [];
+    const api = http.createServer((req, res) => {
+      lookups.push({ url: req.url, auth: req.headers.authorization });
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ baseUrl: 'https://owl.readme.io/' }));
+    });
+    await new Promise((r) => api.listen(0, '127.0.0.1', r));
+    const cacheDir = join(ROOT, 'test-output', `cache-${Date.now()}`);
+    const env = { README_API_URL: `http://127.0.0.1:${api.address().port}`, README_METRICS_CACHE_DIR: cacheDir };
+    const app = await startApp(APP, { collector, env });
+    try {
+      await request(`${app.url}/json?first=1`);
+      await sleep(300);
+      const res = await request(`${app.url}/json?second=1`);
+      const [log] = await waitForLogs(collector, 1, { filter: (l) => entryOf(l).request.url.includes('second=1') });
+      expect(res.headers['x-documentation-url']).to.equal(`https://owl.readme.io/logs/${log._id}`);
+      expect(lookups).to.deep.equal([{ url: '/v1/', auth: `Basic ${Buffer.from('rdme_test_key_1234:').toString('base64')}` }]);
+      // A restarted process reads the day-long cache instead of asking again.
+      const again = await startApp(APP, { collector, env });
+      const r2 = await request(`${again.url}/json?third=1`);
+      expect(r2.headers['x-documentation-url']).to.match(/^https:\/\/owl\.readme\.io\/logs\//);
+      expect(lookups).to.have.length(1);
+      await again.stop();
+      const off = await startApp(APP, { collector, env: { ...env, README_DOCUMENTATION_URL_HEADER: 'false' } });
+      expect((await request(`${off.url}/json`)).headers).to.not.have.property('x-documentation-url');
+      await off.stop();
+    } finally {
+      await app.stop();
+      api.close();
+    }
+  });
+
+  it('a failing lookup leaves the header out and never delays the response', async () => {
+    const app = await startApp(APP, { collector, env: { README_API_URL: 'http://127.0.0.1:9', README_METRICS_CACHE_DIR: join(ROOT, 'test-output', `cache-none-${Date.now()}`) } });
+    try {
+      const res = await request(`${app.url}/json`);
+      expect(res.status).to.equal(200);
+      expect(res.headers).to.not.have.property('x-documentation-url');
+      await waitForLogs(collector, 1, { filter: byPath('/json') });
+    } finally {
+      await app.stop();
+    }
+  });
+});
+
+describe('readme-metrics check', function () {
+  let collector;
+  before(async () => (collector = await startCollector()));
+  after(() => collector.close());
+  const bin = join(ROOT, 'bin', 'readme-metrics.js');
+
+  it('prints the resolved settings, the caller of a sample request, sends a test log and exits 0', async () => {
+    const { stdout } = await run(process.execPath, [bin, 'check', '--header', 'x-api-key: key-owlbert-0001'], {
+      cwd: configDir('ts-async'),
+      env: { PATH: process.env.PATH, README_API_KEY: 'rdme_check_9876', README_METRICS_SERVER: collector.url },
+    });
+    expect(stdout).to.include('readme-metrics.config.ts');
+    expect(stdout).to.match(/apiKey\s+••••••••9876\s+\(env, README_API_KEY\)/);
+    expect(stdout).to.not.include('rdme_check_9876');
+    expect(stdout).to.include('"label":"Owlbert"');
+    expect(stdout).to.include('All good.');
+    const [log] = await waitForLogs(collector, 1);
+    expect(log.development).to.equal(true);
+    expect(log.group.label).to.equal('Owlbert');
+  });
+
+  it('exits non-zero and says why when the key is missing or the server refuses', async () => {
+    const err = await run(process.execPath, [bin, 'check'], { env: { PATH: process.env.PATH, README_METRICS_SERVER: collector.url }, cwd: ROOT }).catch((e) => e);
+    expect(err.code).to.equal(1);
+    expect(err.stdout).to.include('no apiKey');
+    collector.setFailure(401);
+    const err2 = await run(process.execPath, [bin, 'check'], { env: { PATH: process.env.PATH, README_API_KEY: 'k', README_METRICS_SERVER: collector.url }, cwd: ROOT }).catch((e) => e);
+    collector.setFailure(undefined);
+    expect(err2.code).to.equal(1);
+    expect(err2.stdout).to.include('answered HTTP 401');
+  });
+});
