@@ -1,6 +1,6 @@
 // The runner behind `npm run bench` and each scenario file run alone.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,6 +52,8 @@ export async function main(scenarios, argv = process.argv.slice(2)) {
   const plan = pinningPlan(opts);
   pinSelf(plan, plan.loadCpu);
   const env = environment(plan);
+  // Both SDKs cache the base-URL lookup on disk: start every run cold, the same for both.
+  rmSync(join(OUTPUT, 'cache'), { recursive: true, force: true });
 
   const perRow = opts.warmup + opts.duration + 3;
   const total = picked.length * variants.length * opts.rounds;
