@@ -148,4 +148,11 @@ server.on('listening', () => {
   console.log(`Example API on http://127.0.0.1:${port} (try: curl -H 'x-api-key: owl-live-4f2a9c' http://127.0.0.1:${port}/v1/books)`);
 });
 server.listen(wanted, '127.0.0.1');
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.close(() => process.exit(0)).closeAllConnections());
+// Stop accepting requests and let the process end by itself, so readme-metrics sends what is left.
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    server.close();
+    server.closeAllConnections();
+    setTimeout(() => process.exit(0), 3000).unref();
+  });
+}

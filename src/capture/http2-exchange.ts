@@ -61,8 +61,8 @@ export class Http2Exchange extends Exchange {
       responseBody: noBody ? null : this.responseBody.take(),
       responseBodySize: noBody ? 0 : this.responseBody.size,
       responseBodyTruncated: noBody ? false : this.responseBody.truncated,
-      // 'aborted' is only set when the stream ended abnormally with its writable side still open.
-      aborted: stream.aborted || !stream.writableFinished,
+      // writableFinished is no guide: a stream both sides ended can close before its 'finish'.
+      aborted: stream.aborted || !stream.writableEnded || (stream.rstCode ?? 0) !== 0,
       route: routeOf(this.req),
       group: undefined,
     };

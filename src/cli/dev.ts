@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
 import { parseArgs, parsePort, parsePositive, UsageError } from './args';
 import { childEnv } from './child-env';
@@ -7,6 +7,8 @@ import { startInspector } from './serve';
 import { painter, requestLine } from './terminal';
 
 const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+/** How long a Ctrl-C typed in a terminal is given to reach the command by itself. */
+const TERMINAL_SIGINT_GRACE_MS = 3_000;
 
 /** `readme-metrics dev [options] -- <command...>`: resolves with the exit code to exit with. */
 export async function runDev(argv: readonly string[]): Promise<number> {
@@ -36,20 +38,12 @@ export async function runDev(argv: readonly string[]): Promise<number> {
   const shell = process.platform === 'win32' || (command.length === 1 && /\s/.test(command[0]));
   const child = spawn(command[0], command.slice(1), { stdio: 'inherit', env: childEnv(process.env, collector), shell });
 
-  let received = 0;
-  const forward = (signal: NodeJS.Signals) => {
-    received++;
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    // Ctrl-C reaches the whole process group already; a third one means the app is stuck.
-    child.kill(received >= 3 ? 'SIGKILL' : signal);
-  };
-  for (const sig of FORWARDED) process.on(sig, forward);
-
+  const stopForwarding = forwardSignals(child);
   const outcome = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>((resolve) => {
     child.once('error', (error) => resolve({ code: null, signal: null, error }));
     child.once('exit', (code, signal) => resolve({ code, signal }));
   });
-  for (const sig of FORWARDED) process.off(sig, forward);
+  stopForwarding();
   await collector.close();
 
   if (outcome.error) {
@@ -62,4 +56,36 @@ export async function runDev(argv: readonly string[]): Promise<number> {
     return 128 + (constants.signals[outcome.signal] ?? 0);
   }
   return outcome.code ?? 0;
+}
+
+/**
+ * Passes signals on to the command. Ctrl-C in a terminal already reaches the whole foreground process
+ * group, command included; sending it a second SIGINT would cut short its graceful shutdown (a
+ * `process.once('SIGINT')` handler, then the default action). So with a terminal, SIGINT is passed on
+ * only if the command is still running after a grace period; without one (a supervisor, a test) it is
+ * passed on at once. A third signal means the command is stuck: SIGKILL.
+ */
+function forwardSignals(child: ChildProcess): () => void {
+  let received = 0;
+  const timers = new Set<NodeJS.Timeout>();
+  const running = () => child.exitCode === null && child.signalCode === null;
+  const forward = (signal: NodeJS.Signals) => {
+    received++;
+    if (!running()) return;
+    if (received >= 3) return void child.kill('SIGKILL');
+    if (signal === 'SIGINT' && process.stdin.isTTY) {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        if (running()) child.kill('SIGINT');
+      }, TERMINAL_SIGINT_GRACE_MS);
+      timers.add(timer);
+      return;
+    }
+    child.kill(signal);
+  };
+  for (const sig of FORWARDED) process.on(sig, forward);
+  return () => {
+    for (const sig of FORWARDED) process.off(sig, forward);
+    for (const t of timers) clearTimeout(t);
+  };
 }

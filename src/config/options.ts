@@ -36,8 +36,8 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'documentationUrlHeader', env: 'README_DOCUMENTATION_URL_HEADER', parse: p.parseBoolean, default: true, expected: 'boolean' },
   { key: 'defaultDenylist', env: 'README_DEFAULT_DENYLIST', parse: p.parseBoolean, default: true, expected: 'boolean' },
   { key: 'trustProxy', env: 'README_TRUST_PROXY', parse: p.parseBoolean, default: false, expected: 'boolean' },
-  { key: 'maxQueueEntries', env: 'README_MAX_QUEUE_ENTRIES', parse: p.parsePositiveInteger, default: 10_000, expected: 'whole number > 0' },
-  { key: 'maxQueueBytes', env: 'README_MAX_QUEUE_BYTES', parse: p.parsePositiveInteger, default: 64 * 1024 * 1024, expected: 'bytes > 0' },
+  { key: 'maxQueueEntries', env: 'README_MAX_QUEUE_ENTRIES', parse: p.parsePositiveInteger, default: 5_000, expected: 'whole number > 0' },
+  { key: 'maxQueueBytes', env: 'README_MAX_QUEUE_BYTES', parse: p.parsePositiveInteger, default: 16 * 1024 * 1024, expected: 'bytes > 0' },
   { key: 'shutdownTimeout', env: 'README_SHUTDOWN_TIMEOUT', parse: p.parsePositiveInteger, default: 3000, expected: 'milliseconds > 0' },
   { key: 'enabled', env: 'README_METRICS_ENABLED', parse: p.parseBoolean, default: true, expected: 'boolean' },
 ];

@@ -10,7 +10,7 @@ export interface LogSummary {
   url: string;
   /** Path and query of the URL. */
   path: string;
-  /** The route template, when the SDK knew it (pageref that is not a URL). */
+  /** The route template, when the SDK knew it and it differs from the path. */
   route?: string;
   status: number;
   /** Milliseconds. */
@@ -46,7 +46,7 @@ export function summarize(stored: StoredLog): LogSummary {
     method: (str(request.method) ?? 'GET').toUpperCase(),
     url,
     path: pathOf(url),
-    route: pageref && !/^[a-z][a-z0-9+.-]*:\/\//i.test(pageref) ? pageref : undefined,
+    route: routeOf(pageref, url),
     status: num(response.status),
     time: Math.max(0, num(entry.time)),
     consumer: { id: str(group.id) ?? '', label: str(group.label), email: str(group.email) },
@@ -54,6 +54,27 @@ export function summarize(stored: StoredLog): LogSummary {
     responseSize: num(content.size),
     mimeType: str(content.mimeType) ?? '',
   };
+}
+
+/**
+ * pageref is the full URL, or the route template on the URL's origin when the SDK knew it
+ * (`http://host/users/:id`), or a bare template: a template shows when it differs from the path.
+ */
+function routeOf(pageref: string | undefined, url: string): string | undefined {
+  if (!pageref) return undefined;
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(pageref)) return pageref;
+  try {
+    const template = new URL(pageref).pathname;
+    const actual = new URL(url).pathname;
+    if (template === actual) return undefined;
+    try {
+      return decodeURIComponent(template);
+    } catch {
+      return template;
+    }
+  } catch {
+    return undefined;
+  }
 }
 
 function pathOf(url: string): string {

@@ -15,6 +15,9 @@ const CLOSE_BRACKET = 93;
 const COMMA = 44;
 const COLON = 58;
 
+/** An escape sequence cut off by truncation at the end of a string. */
+const CUT_ESCAPE = /\\(u[0-9a-fA-F]{0,3})?$/;
+
 interface Frame {
   array: boolean;
   scope: Scope;
@@ -79,11 +82,12 @@ function decodeString(s: string, start: number, end: number): string {
   }
   const raw = s.slice(start + 1, closed ? end - 1 : end);
   if (!raw.includes('\\')) return raw;
-  try {
-    return JSON.parse(`"${raw}"`) as string;
-  } catch {
-    return raw;
+  for (const candidate of [raw, raw.replace(CUT_ESCAPE, '')]) {
+    try {
+      return JSON.parse(`"${candidate}"`) as string;
+    } catch {}
   }
+  return raw;
 }
 
 /** The replacement for the value token s[start, end). */

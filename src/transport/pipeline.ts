@@ -12,6 +12,10 @@ const BACKOFF_STATUSES = new Set([401, 403, 429, 500, 503]);
 const BACKOFF_MS = 15_000;
 const MAX_ATTEMPTS = 3;
 const DROP_WARNING_INTERVAL_MS = 60_000;
+// bufferLength says when to send; a backlog (fast APIs, a slow Metrics API) goes out in larger
+// batches so one request at a time can keep up, but never in one unbounded body.
+const MAX_BATCH_LOGS = 1_000;
+const MAX_BATCH_CHARS = 4 * 1024 * 1024;
 
 export interface PipelineEvents {
   onBaseUrl?(url: string): void;
@@ -133,11 +137,23 @@ export class Pipeline {
 
   private async drain(): Promise<void> {
     while (this.queue.length > 0 && Date.now() >= this.pausedUntil) {
-      const batch = this.queue.splice(0, this.settings.bufferLength);
+      const batch = this.queue.splice(0, this.batchSize());
       for (const j of batch) this.queueBytes -= j.length;
       this.stats.pending = this.queue.length;
       await this.sendBatch(batch);
     }
+  }
+
+  private batchSize(): number {
+    const min = this.settings.bufferLength;
+    let n = 0;
+    let chars = 0;
+    while (n < this.queue.length && n < MAX_BATCH_LOGS) {
+      chars += this.queue[n].length;
+      if (n >= min && chars > MAX_BATCH_CHARS) break;
+      n++;
+    }
+    return n;
   }
 
   private async sendBatch(batch: string[]): Promise<void> {

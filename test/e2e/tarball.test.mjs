@@ -3,7 +3,7 @@
 // preload it. Packing and installing happen once; every case reuses that app.
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { entryOf, request, startApp, startCollector, waitForLogs } from '../helpers/harness.mjs';
 import { createFreshApp, packRepo, runNode } from '../helpers/tarball.mjs';
@@ -75,14 +75,16 @@ describe('tarball: the packed package installed into a fresh app', function () {
     await pack?.cleanup();
   });
 
-  it('installs only what users need: the build, the preload, the ESM entry and the types', () => {
+  it('ships the build, the preload, the ESM entry and the types, without sources or tests', () => {
     const root = join(fresh.dir, 'node_modules', 'readme-metrics');
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
     expect(pkg.name).to.equal('readme-metrics');
     for (const file of ['register.js', 'index.mjs', 'dist/index.js', 'dist/index.d.ts', 'dist/register.js']) {
       expect(existsSync(join(root, file)), file).to.equal(true);
     }
-    expect(existsSync(join(root, 'src')), 'src/').to.equal(false);
+    // Static assets may ship from src/, TypeScript sources and tests may not.
+    const sources = existsSync(join(root, 'src')) ? readdirSync(join(root, 'src'), { recursive: true }).filter((f) => /\.[cm]?ts$/.test(f) && !f.endsWith('.d.ts')) : [];
+    expect(sources, 'TypeScript sources').to.deep.equal([]);
     expect(existsSync(join(root, 'test')), 'test/').to.equal(false);
   });
 

@@ -1,7 +1,7 @@
 // A throwaway self-signed certificate for 127.0.0.1/localhost, made with openssl at test time so no
 // private key is ever committed. Returns undefined when openssl is missing (callers skip).
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -12,6 +12,7 @@ export function selfSignedCert() {
   const dir = mkdtempSync(join(tmpdir(), 'rm-tls-'));
   const keyFile = join(dir, 'key.pem');
   const certFile = join(dir, 'cert.pem');
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
   try {
     execFileSync(
       'openssl',

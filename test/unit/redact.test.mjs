@@ -334,7 +334,7 @@ describe('redact: allowlist', () => {
     const e = redact({ allowlist: ['user.name', 'user.address', 'items[].id'] }, makeLog({ content: json(body) }));
     expect(JSON.parse(e.response.content.text)).to.deep.equal({
       user: { name: 'owl', email: '[REDACTED 3]', address: { city: 'P' } },
-      items: [{ id: 1, secretish: '[REDACTED]' }, '[REDACTED]'],
+      items: [{ id: 1, secretish: '[REDACTED]' }, '[REDACTED 1]'],
     });
   });
 

@@ -59,6 +59,12 @@ export function nameValueTable(list, emptyText) {
   return h(
     'table',
     { class: 'kv' },
-    h('tbody', {}, list.map((p) => h('tr', {}, h('th', {}, p.name), h('td', {}, valueCell(p.value))))),
+    h('tbody', {}, list.map((p) => h('tr', {}, h('th', {}, p.name), h('td', {}, ownLink(p.value) ?? valueCell(p.value))))),
   );
+}
+
+/** x-documentation-url points back into this dashboard: make it a link. */
+function ownLink(value) {
+  const v = String(value ?? '');
+  return v.startsWith(`${location.origin}/logs/`) ? h('a', { href: v }, v) : undefined;
 }

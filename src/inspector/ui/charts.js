@@ -14,7 +14,7 @@ const widthOf = (el) => Math.max(260, Math.floor(el.clientWidth || 360));
 function niceMax(v) {
   if (v <= 5) return Math.max(1, v);
   const p = 10 ** Math.floor(Math.log10(v));
-  return [1, 2, 2.5, 5, 10].map((m) => m * p).find((m) => m >= v);
+  return [1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10].map((m) => m * p).find((m) => m >= v);
 }
 
 const hhmmss = (t) => new Date(t).toTimeString().slice(0, 8);

@@ -16,6 +16,10 @@ const state = {
   connected: false,
 };
 
+let pending = false; // a render is scheduled
+let lastRender = 0;
+let resizeTimer;
+
 const panel = $('#detail');
 const filters = createFilters($('#filters'), scheduleRender);
 
@@ -53,7 +57,6 @@ document.addEventListener('keydown', (e) => {
   if (e.key === 'Escape' && state.selectedId) closeDetail();
 });
 window.addEventListener('popstate', route);
-let resizeTimer;
 window.addEventListener('resize', () => {
   clearTimeout(resizeTimer);
   resizeTimer = setTimeout(scheduleRender, 120);
@@ -86,8 +89,6 @@ function closeDetail() {
   route();
 }
 
-let pending = false;
-let lastRender = 0;
 function scheduleRender() {
   if (pending) return;
   pending = true;

@@ -1,0 +1,349 @@
+// The local collector behind `readme-metrics dev`: the ingestion contract (auth, gzip, refusals that
+// never crash it), the bounded store, persistence across restarts, and the dashboard's JSON API.
+import { expect } from 'chai';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import http from 'node:http';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { ROOT, request, startCollector } from '../helpers/harness.mjs';
+
+const TMP = join(ROOT, 'test-output', 'inspector-collector');
+const AUTH = `Basic ${Buffer.from('rdme_test_key_1234:').toString('base64')}`;
+
+function makeLog({ id = randomUUID(), method = 'GET', path = '/things', status = 200, label = 'Owlbert', reqBody, resBody = '{"ok":true}' } = {}) {
+  const request = {
+    method,
+    url: `http://127.0.0.1:3000${path}`,
+    httpVersion: 'HTTP/1.1',
+    headers: [{ name: 'host', value: '127.0.0.1:3000' }],
+    queryString: [],
+    cookies: [],
+    headersSize: -1,
+    bodySize: -1,
+  };
+  if (reqBody !== undefined) request.postData = { mimeType: 'application/json', text: reqBody };
+  return {
+    _id: id,
+    _version: 3,
+    group: { id: 'sha512-abc?1234', label, email: 'owlbert@example.com' },
+    clientIPAddress: '127.0.0.1',
+    development: true,
+    request: {
+      log: {
+        version: '1.2',
+        creator: { name: 'readme-metrics (node)', version: '0.0.0', comment: 'test' },
+        entries: [
+          {
+            pageref: `http://127.0.0.1:3000${path}`,
+            startedDateTime: new Date().toISOString(),
+            time: 12,
+            request,
+            response: {
+              status,
+              statusText: 'OK',
+              httpVersion: 'HTTP/1.1',
+              headers: [{ name: 'content-type', value: 'application/json' }],
+              content: { text: resBody, size: resBody.length, mimeType: 'application/json' },
+              redirectURL: '',
+              cookies: [],
+              headersSize: -1,
+              bodySize: -1,
+            },
+            cache: {},
+            timings: { wait: 0, receive: 12 },
+          },
+        ],
+      },
+    },
+  };
+}
+
+function post(collector, body, { gzip = false, headers = {} } = {}) {
+  const raw = Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
+  return request(`${collector.url}/v1/request`, {
+    method: 'POST',
+    headers: {
+      authorization: AUTH,
+      'content-type': 'application/json',
+      ...(gzip ? { 'content-encoding': 'gzip' } : {}),
+      ...headers,
+    },
+    body: gzip ? gzipSync(raw) : raw,
+  });
+}
+
+const json = (res) => JSON.parse(res.body.toString('utf8'));
+
+describe('inspector collector', () => {
+  let collector;
+  afterEach(async () => {
+    await collector?.close();
+    collector = undefined;
+  });
+
+  describe('ingestion (POST /v1/request)', () => {
+    beforeEach(async () => {
+      collector = await startCollector({ maxPayloadBytes: 64 * 1024 });
+    });
+
+    it('accepts a batch with Basic auth and keeps the header', async () => {
+      const logs = [makeLog(), makeLog({ status: 404 })];
+      const res = await post(collector, logs);
+      expect(res.status).to.equal(202);
+      expect(json(res)).to.deep.equal({ accepted: 2 });
+      expect(collector.store.size).to.equal(2);
+      expect(collector.store.all()[0].auth).to.equal(AUTH);
+      expect(collector.posts).to.have.length(1);
+      expect(collector.posts[0]).to.include({ status: 202, count: 2 });
+    });
+
+    it('accepts gzip bodies, as the SDK sends them', async () => {
+      const res = await post(collector, [makeLog({ id: 'gz-1' })], { gzip: true });
+      expect(res.status).to.equal(202);
+      expect(collector.store.get('gz-1')).to.exist;
+    });
+
+    const refusals = [
+      ['malformed JSON', '[{"_id": ', /malformed JSON/],
+      ['a non-array', JSON.stringify({ _id: 'x' }), /expected a JSON array/],
+      ['a log that is not an object', '[42]', /log 0: not an object/],
+      ['a log without _id', JSON.stringify([{ ...makeLog(), _id: 7 }]), /log 0: _id must be a string/],
+      ['a log without entries', JSON.stringify([makeLog(), { ...makeLog(), request: { log: { entries: [] } } }]), /log 1: request.log.entries/],
+      ['an entry without a status', JSON.stringify([(() => { const l = makeLog(); delete l.request.log.entries[0].response.status; return l; })()]), /numeric status/],
+    ];
+    for (const [what, body, reason] of refusals) {
+      it(`answers 400 with a reason to ${what}, and keeps serving`, async () => {
+        const res = await post(collector, body);
+        expect(res.status).to.equal(400);
+        expect(json(res).error).to.match(reason);
+        expect(collector.store.size).to.equal(0);
+        expect((await post(collector, [makeLog()])).status).to.equal(202);
+      });
+    }
+
+    it('answers 400 to a body that claims gzip but is not', async () => {
+      const res = await post(collector, Buffer.from('not gzip'), { headers: { 'content-encoding': 'gzip' } });
+      expect(res.status).to.equal(400);
+      expect(json(res).error).to.match(/gzip/);
+    });
+
+    it('answers 415 to an unknown content-encoding', async () => {
+      const res = await post(collector, [makeLog()], { headers: { 'content-encoding': 'br' } });
+      expect(res.status).to.equal(415);
+    });
+
+    it('answers 413 to an oversized payload (declared, streamed, or once decompressed)', async () => {
+      const big = JSON.stringify([makeLog({ resBody: 'x'.repeat(80 * 1024) })]);
+      const declared = await post(collector, big);
+      expect(declared.status).to.equal(413);
+
+      const streamed = await new Promise((resolve, reject) => {
+        const req = http.request(`${collector.url}/v1/request`, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode));
+        });
+        req.on('error', reject);
+        // No content-length: chunked, so only counting the bytes catches it.
+        req.write(big.slice(0, 40 * 1024));
+        req.end(big.slice(40 * 1024));
+      });
+      expect(streamed).to.equal(413);
+
+      const bomb = JSON.stringify([makeLog({ resBody: ' '.repeat(400 * 1024) })]);
+      const decompressed = await post(collector, bomb, { gzip: true });
+      expect(decompressed.status).to.equal(413);
+      expect(collector.store.size).to.equal(0);
+      expect((await post(collector, [makeLog()])).status).to.equal(202);
+    });
+
+    it('answers 405 to other methods on /v1/request', async () => {
+      const res = await request(`${collector.url}/v1/request`);
+      expect(res.status).to.equal(405);
+    });
+
+    it('still supports fault injection (setFailure)', async () => {
+      collector.setFailure(503);
+      expect((await post(collector, [makeLog()])).status).to.equal(503);
+      collector.setFailure(undefined);
+      expect((await post(collector, [makeLog()])).status).to.equal(202);
+      expect(collector.posts.map((p) => p.status)).to.deep.equal([503, 202]);
+    });
+  });
+
+  describe('bounded store', () => {
+    it('keeps the newest maxEntries logs and counts the evicted', async () => {
+      collector = await startCollector({ maxEntries: 5 });
+      for (let i = 0; i < 3; i++) {
+        await post(collector, [0, 1, 2, 3].map((j) => makeLog({ id: `log-${i * 4 + j}` })));
+      }
+      expect(collector.store.size).to.equal(5);
+      expect(collector.store.evicted).to.equal(7);
+      expect(collector.store.all().map((s) => s.log._id)).to.deep.equal(['log-7', 'log-8', 'log-9', 'log-10', 'log-11']);
+      expect(collector.store.get('log-3')).to.equal(undefined);
+      const summaries = json(await request(`${collector.url}/api/summaries`));
+      expect(summaries.logs.map((l) => l.id)).to.deep.equal(['log-7', 'log-8', 'log-9', 'log-10', 'log-11']);
+      expect(summaries.maxEntries).to.equal(5);
+    });
+  });
+
+  describe('persistence (JSON lines)', () => {
+    const file = join(TMP, 'logs.jsonl');
+    beforeEach(() => {
+      rmSync(TMP, { recursive: true, force: true });
+      mkdirSync(TMP, { recursive: true });
+    });
+
+    it('keeps history across a restart, without the Authorization header', async () => {
+      collector = await startCollector({ persistFile: file });
+      await post(collector, [makeLog({ id: 'a' }), makeLog({ id: 'b' })]);
+      await post(collector, [makeLog({ id: 'c', status: 500 })]);
+      await collector.close();
+      expect(readFileSync(file, 'utf8')).not.to.include('rdme_test_key');
+
+      collector = await startCollector({ persistFile: file });
+      expect(collector.restored).to.equal(3);
+      expect(collector.store.all().map((s) => s.log._id)).to.deep.equal(['a', 'b', 'c']);
+      await post(collector, [makeLog({ id: 'd' })]);
+      await collector.close();
+
+      collector = await startCollector({ persistFile: file });
+      expect(collector.store.all().map((s) => s.log._id)).to.deep.equal(['a', 'b', 'c', 'd']);
+      const one = json(await request(`${collector.url}/api/logs/c`));
+      expect(one.summary.status).to.equal(500);
+    });
+
+    it('stays bounded: compacted to the newest logs', async () => {
+      collector = await startCollector({ persistFile: file, maxEntries: 4 });
+      for (let i = 0; i < 25; i++) await post(collector, [makeLog({ id: `n${i}` })]);
+      await collector.close();
+      const lines = readFileSync(file, 'utf8').trim().split('\n');
+      expect(lines.length).to.be.at.most(8);
+      expect(JSON.parse(lines.at(-1)).log._id).to.equal('n24');
+
+      collector = await startCollector({ persistFile: file, maxEntries: 4 });
+      expect(collector.store.all().map((s) => s.log._id)).to.deep.equal(['n21', 'n22', 'n23', 'n24']);
+    });
+
+    it('stays bounded in bytes too', async () => {
+      collector = await startCollector({ persistFile: file, maxEntries: 1000, maxFileBytes: 20 * 1024 });
+      for (let i = 0; i < 30; i++) await post(collector, [makeLog({ id: `b${i}`, resBody: 'y'.repeat(2000) })]);
+      await collector.close();
+      expect(readFileSync(file).length).to.be.at.most(20 * 1024);
+    });
+
+    it('skips torn or invalid lines (a crash mid-write, a hand edit)', async () => {
+      writeFileSync(file, `${JSON.stringify({ receivedAt: 1, log: makeLog({ id: 'good' }) })}\n{"receivedAt":2,"log":{"_id":"bad"}}\n`);
+      appendFileSync(file, '{"receivedAt":3,"log":{"_id":"tor');
+      collector = await startCollector({ persistFile: file });
+      expect(collector.store.all().map((s) => s.log._id)).to.deep.equal(['good']);
+    });
+
+    it('empties the file on clear', async () => {
+      collector = await startCollector({ persistFile: file });
+      await post(collector, [makeLog()]);
+      expect((await request(`${collector.url}/api/logs`, { method: 'DELETE' })).status).to.equal(204);
+      await collector.close();
+      expect(readFileSync(file, 'utf8')).to.equal('');
+    });
+  });
+
+  describe('dashboard API', () => {
+    beforeEach(async () => {
+      collector = await startCollector();
+      await post(collector, [
+        makeLog({ id: 'one', method: 'POST', path: '/login', reqBody: '{"user":"owl","password":"[REDACTED 8]"}', resBody: '{"token":"zebra-crossing"}' }),
+        makeLog({ id: 'two', path: '/books/2', status: 404 }),
+      ]);
+    });
+
+    it('lists logs in the original format and one by id', async () => {
+      const all = json(await request(`${collector.url}/api/logs`));
+      expect(all.map((s) => s.log._id)).to.deep.equal(['one', 'two']);
+      const one = json(await request(`${collector.url}/api/logs/one`));
+      expect(one.log._id).to.equal('one');
+      expect(one.summary).to.include({ method: 'POST', path: '/login', status: 200, time: 12 });
+      expect(one.summary.consumer).to.deep.equal({ id: 'sha512-abc?1234', label: 'Owlbert', email: 'owlbert@example.com' });
+      expect((await request(`${collector.url}/api/logs/nope`)).status).to.equal(404);
+    });
+
+    it('searches headers and bodies', async () => {
+      expect(json(await request(`${collector.url}/api/search?q=ZEBRA`)).ids).to.deep.equal(['one']);
+      expect(json(await request(`${collector.url}/api/search?q=nothing-like-it`)).ids).to.deep.equal([]);
+    });
+
+    it('exports a selection as one HAR 1.2 file', async () => {
+      const res = await request(`${collector.url}/api/har`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ids: ['two', 'one', 'gone'] }) });
+      expect(res.status).to.equal(200);
+      expect(res.headers['content-disposition']).to.match(/attachment; filename="readme-metrics-.*\.har"/);
+      const har = json(res);
+      expect(har.log.version).to.equal('1.2');
+      expect(har.log.creator.name).to.be.a('string');
+      expect(har.log.pages).to.deep.equal([]);
+      expect(har.log.entries).to.have.length(2);
+      for (const e of har.log.entries) {
+        expect(e).to.include.keys('startedDateTime', 'time', 'request', 'response', 'cache', 'timings');
+        expect(e).not.to.have.property('pageref');
+        expect(e.timings).to.include.keys('send', 'wait', 'receive');
+        expect(e._readme.id).to.be.oneOf(['one', 'two']);
+      }
+      const all = json(await request(`${collector.url}/api/har`));
+      expect(all.log.entries).to.have.length(2);
+      const bad = await request(`${collector.url}/api/har`, { method: 'POST', body: '{"ids": 3}' });
+      expect(bad.status).to.equal(400);
+    });
+
+    it('serves the UI, with /logs/<id> routed to it, and nothing outside its folder', async () => {
+      const page = await request(`${collector.url}/logs/one`);
+      expect(page.status).to.equal(200);
+      expect(page.headers['content-type']).to.match(/text\/html/);
+      expect(page.headers['content-security-policy']).to.include("script-src 'self'");
+      expect(page.body.toString()).to.include('/ui/main.js');
+      const js = await request(`${collector.url}/ui/main.js`);
+      expect(js.headers['content-type']).to.match(/javascript/);
+      expect((await request(`${collector.url}/ui/..%2f..%2f..%2fpackage.json`)).status).to.equal(404);
+      expect((await request(`${collector.url}/ui/nope.js`)).status).to.equal(404);
+    });
+
+    it('refuses a foreign Host header (DNS rebinding)', async () => {
+      const res = await request(`${collector.url}/api/logs/one`, { headers: { host: 'evil.example:80' } });
+      expect(res.status).to.equal(403);
+      const ok = await request(`${collector.url}/api/logs/one`, { headers: { host: `localhost:${collector.port}` } });
+      expect(ok.status).to.equal(200);
+    });
+
+    it('streams a snapshot, then new logs, as server-sent events', async () => {
+      const events = [];
+      let resolveTwo;
+      const gotTwo = new Promise((r) => (resolveTwo = r));
+      const req = http.get(`${collector.url}/api/events`, (res) => {
+        expect(res.headers['content-type']).to.match(/text\/event-stream/);
+        let buf = '';
+        res.on('data', (d) => {
+          buf += d;
+          let i;
+          while ((i = buf.indexOf('\n\n')) !== -1) {
+            const block = buf.slice(0, i);
+            buf = buf.slice(i + 2);
+            const event = /^event: (.*)$/m.exec(block)?.[1];
+            const data = /^data: (.*)$/m.exec(block)?.[1];
+            if (event) events.push({ event, data: JSON.parse(data), id: /^id: (.*)$/m.exec(block)?.[1] });
+            if (events.length === 2) resolveTwo();
+          }
+        });
+      });
+      try {
+        while (events.length === 0) await new Promise((r) => setTimeout(r, 10));
+        expect(events[0].event).to.equal('snapshot');
+        expect(events[0].data.logs.map((l) => l.id)).to.deep.equal(['one', 'two']);
+        await post(collector, [makeLog({ id: 'three', status: 503 })]);
+        await gotTwo;
+        expect(events[1].event).to.equal('logs');
+        expect(events[1].data.map((l) => [l.id, l.status])).to.deep.equal([['three', 503]]);
+        expect(events[1].id).to.match(/:3$/);
+      } finally {
+        req.destroy();
+      }
+    });
+  });
+});
