@@ -2,4 +2,6 @@
 export const CHANNELS = {
   /** Published by node:http (and so https) before the server emits 'request'. */
   serverRequestStart: 'http.server.request.start',
+  /** Published by Fastify 4 and 5 (CJS and ESM alike) for every new instance, before any plugin loads. */
+  fastifyInitialization: 'fastify.initialization',
 } as const;

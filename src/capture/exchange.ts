@@ -8,6 +8,8 @@ export class Exchange {
   readonly start = performance.now();
   readonly requestBody: BodyTap;
   readonly responseBody: BodyTap;
+  /** As received: routers (Express's mounted ones) rewrite req.url while they dispatch. */
+  readonly originalUrl: string;
 
   constructor(
     readonly id: string,
@@ -17,6 +19,7 @@ export class Exchange {
   ) {
     this.requestBody = new BodyTap(maxBodySize);
     this.responseBody = new BodyTap(maxBodySize);
+    this.originalUrl = req.url ?? '/';
   }
 
   /** Reads what is left to read off req/res once the response is over. */
@@ -31,7 +34,7 @@ export class Exchange {
       startedDateTime: this.startedDateTime,
       durationMs: performance.now() - this.start,
       method: req.method ?? 'GET',
-      url: req.url ?? '/',
+      url: this.originalUrl,
       httpVersion: req.httpVersion,
       requestHeaders: req.rawHeaders.slice(),
       remoteAddress: socket?.remoteAddress,

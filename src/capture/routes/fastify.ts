@@ -1,9 +1,7 @@
 import diagnosticsChannel from 'node:diagnostics_channel';
+import { CHANNELS } from '../channels';
 import { debug, errorMessage } from '../../debug';
 import { setRoute } from './set-route';
-
-/** Published by Fastify 4 and 5 (CommonJS and ESM alike) with every new instance, before any plugin loads. */
-export const FASTIFY_INITIALIZATION = 'fastify.initialization';
 
 interface FastifyRequestLike {
   raw?: unknown;
@@ -17,7 +15,7 @@ interface FastifyLike {
 }
 
 export function installFastifyRoutes(): void {
-  diagnosticsChannel.subscribe(FASTIFY_INITIALIZATION, onInstance);
+  diagnosticsChannel.subscribe(CHANNELS.fastifyInitialization, onInstance);
 }
 
 function onInstance(message: unknown): void {
