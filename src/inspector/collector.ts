@@ -89,12 +89,12 @@ export async function startCollector(opts: CollectorOptions = {}): Promise<Colle
     }
     if (opts.extraRoutes && (await opts.extraRoutes(req, res, store))) return;
     if (path === '/v1/request') return send(res, 405, { error: 'POST a JSON array of logs to /v1/request' });
-    if (opts.dashboard !== false && (await handleDashboard(req, res, { store, hosts, info }))) return;
     if (req.method === 'GET' && path === '/api/logs') return send(res, 200, store.all());
     if (req.method === 'DELETE' && path === '/api/logs') {
       store.clear();
       return send(res, 204, null);
     }
+    if (opts.dashboard !== false && (await handleDashboard(req, res, { store, hosts, info }))) return;
     send(res, 404, { error: 'not found' });
   }
 

@@ -1,3 +1,5 @@
+import { cacheKey } from './memo';
+
 // The secrets redacted when `defaultDenylist` is on (the default), in addition to the user's lists.
 // Matching ignores case, `-` and `_`, so `access_token`, `accessToken` and `Access-Token` are one key,
 // and it applies at any depth of a JSON body as well as to headers, query/form/multipart fields and cookies.
@@ -60,14 +62,24 @@ export function normalizeKey(key: string): string {
   return lower.includes('-') || lower.includes('_') ? lower.replace(SEPARATORS, '') : lower;
 }
 
+/** Bodies repeat their keys: remembering the answer for the first few thousand saves the string work. */
+const MAX_REMEMBERED = 4096;
+
 /** A predicate over key names, built once per redactor. */
 export function defaultDenied(): (key: string) => boolean {
   const exact = new Set(DEFAULT_DENYLIST.map(normalizeKey));
   const stems = DEFAULT_DENYLIST_CONTAINS.map(normalizeKey);
+  const remembered = new Map<string, boolean>();
   return (key) => {
+    const known = remembered.get(key);
+    if (known !== undefined) return known;
     const k = normalizeKey(key);
-    if (exact.has(k)) return true;
-    for (const s of stems) if (k.includes(s)) return true;
-    return false;
+    let denied = exact.has(k);
+    for (let i = 0; !denied && i < stems.length; i++) denied = k.includes(stems[i]);
+    if (remembered.size < MAX_REMEMBERED) {
+      const copy = cacheKey(key);
+      if (copy !== undefined) remembered.set(copy, denied);
+    }
+    return denied;
   };
 }

@@ -1,5 +1,5 @@
 import { defaultDenied } from './defaults';
-import { RuleSet } from './rules';
+import { RuleSet, stateSet, type StateSet } from './rules';
 
 export interface RedactOptions {
   denylist?: readonly string[];
@@ -10,19 +10,12 @@ export interface RedactOptions {
 /** What to do with the value under one JSON key. */
 export const REDACT = 0;
 export const KEEP = 1;
-/** Otherwise: a Scope, i.e. descend into the container and judge its children with it. */
-export type Verdict = typeof REDACT | typeof KEEP | Scope;
+/** Otherwise: descend into the container and judge its children with this set. */
+export type Verdict = typeof REDACT | typeof KEEP | StateSet;
+export type Scope = StateSet;
 
-/** How the children of one JSON container are judged. */
-export interface Scope {
-  /** Live NFA states of the user's list at this container. */
-  readonly states: readonly number[];
-  /** Allowlist only: an allowed ancestor keeps this whole subtree (the default denylist still applies). */
-  readonly kept: boolean;
-}
-
-const BARE: Scope = Object.freeze({ states: [], kept: false });
-const KEPT: Scope = Object.freeze({ states: [], kept: true });
+/** Below an allowed key: only the default denylist is left to apply. */
+const KEPT: Scope = stateSet([], true);
 
 /**
  * The user's lists and the default denylist folded into two questions, compiled once per redactor:
@@ -46,10 +39,10 @@ export class Policy {
     this.rules = (this.mode === 'deny' ? deny : allow) ?? new RuleSet([]);
     this.isDefault = opts.defaultDenylist ? defaultDenied() : undefined;
     this.active = this.mode !== 'none' || this.isDefault !== undefined;
-    const start: Scope = { states: this.rules.start, kept: false };
+    const start = this.rules.start;
     if (this.mode === 'deny') this.root = this.rules.startMatched ? REDACT : start;
     else if (this.mode === 'allow') this.root = this.rules.startMatched ? KEPT : start;
-    else this.root = BARE;
+    else this.root = this.rules.none;
   }
 
   /** Headers (case-insensitive names), query/form/multipart fields and cookies. */
@@ -63,19 +56,19 @@ export class Policy {
   /** The verdict for the value under `key` (an index for array elements) of a container judged by `scope`. */
   judge(scope: Scope, key: string | number, container: boolean): Verdict {
     if (typeof key === 'string' && this.isDefault?.(key)) return REDACT;
-    const deeper = container && this.isDefault ? (scope.kept ? KEPT : BARE) : KEEP;
+    const deeper = container && this.isDefault ? (scope.kept ? KEPT : this.rules.none) : KEEP;
     if (this.mode === 'deny') {
       if (scope.states.length === 0) return deeper;
-      const { next, matched } = this.rules.step(scope.states, key);
+      const { next, matched } = this.rules.step(scope, key);
       if (matched) return REDACT;
       if (!container) return KEEP;
-      return next.length > 0 ? { states: next, kept: false } : deeper;
+      return next.states.length > 0 ? next : deeper;
     }
     if (this.mode === 'allow') {
       if (scope.kept) return container && this.isDefault ? KEPT : KEEP;
-      const { next, matched } = this.rules.step(scope.states, key);
+      const { next, matched } = this.rules.step(scope, key);
       if (matched) return container && this.isDefault ? KEPT : KEEP;
-      return container && next.length > 0 ? { states: next, kept: false } : REDACT;
+      return container && next.states.length > 0 ? next : REDACT;
     }
     return deeper;
   }

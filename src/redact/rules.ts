@@ -6,6 +6,8 @@
 //   **              any number of keys or indexes, including none
 //   items[].token   `token` in every element of the array `items`; items[2] is one element
 
+import { cacheKey } from './memo';
+
 const STAR = -1;
 const GLOB = -2;
 const INDEX = -3;
@@ -16,14 +18,34 @@ type Segment = string | number;
 /** NFA states are packed as rule * STRIDE + position: small integers, cheap to compare and copy. */
 const STRIDE = 1024;
 
-export interface StepResult {
+/**
+ * A set of live NFA states. Sets are interned and remember their transitions, so after warm-up a key
+ * costs one Map lookup: the redactor lives as long as the pipeline and bodies repeat their shapes.
+ */
+export interface StateSet {
+  readonly states: readonly number[];
+  /** Allowlist only: an allowed ancestor keeps this whole subtree (the default denylist still applies). */
+  readonly kept: boolean;
+  readonly memo: Map<string | number, Step>;
+}
+
+export interface Step {
   /** States alive below this key (empty: no rule reaches further). */
-  next: readonly number[];
+  readonly next: StateSet;
   /** Some rule ends exactly at this key. */
-  matched: boolean;
+  readonly matched: boolean;
+}
+
+/** Bounds on the caches: keys are data (ids, hashes), so they must not grow without limit. */
+const MAX_MEMO = 512;
+const MAX_SETS = 1024;
+
+export function stateSet(states: readonly number[], kept = false): StateSet {
+  return { states, kept, memo: new Map() };
 }
 
 const BRACKETS = /\[(\d*)\]/g;
+const DIGITS = /^\d+$/;
 
 /** Splits one entry into segments; undefined for an entry with nothing usable in it. */
 export function parseEntry(entry: string): Segment[] | undefined {
@@ -57,9 +79,14 @@ export class RuleSet {
   /** An entry such as `*` or `**` that matches every flat name. */
   readonly flatAll: boolean = false;
   /** Live states at the root of a JSON body. */
-  readonly start: readonly number[];
+  readonly start: StateSet;
+  /** The empty set: no entry reaches below here. */
+  readonly none: StateSet = stateSet([]);
   /** Some entry matches the whole body (`**`). */
   readonly startMatched: boolean;
+  private readonly sets = new Map<string, StateSet>();
+  /** Without an entry naming an index (`items[2]`), every index steps alike and shares one memo slot. */
+  private readonly indexesAlike: boolean;
 
   constructor(entries: readonly string[]) {
     let flatAll = false;
@@ -77,10 +104,11 @@ export class RuleSet {
       }
     }
     this.flatAll = flatAll;
+    this.indexesAlike = !this.rules.some((rule) => rule.some((seg) => typeof seg === 'string' && DIGITS.test(seg)));
     const start: number[] = [];
     let matched = false;
     for (let r = 0; r < this.rules.length; r++) matched = this.close(start, r, 0) || matched;
-    this.start = start;
+    this.start = this.intern(start);
     this.startMatched = matched;
   }
 
@@ -94,10 +122,13 @@ export class RuleSet {
   }
 
   /** Moves every live state over one key (an object key, or an array index as a number). */
-  step(states: readonly number[], key: string | number): StepResult {
+  step(set: StateSet, key: string | number): Step {
+    const slot = typeof key === 'number' && this.indexesAlike ? -1 : key;
+    const known = set.memo.get(slot);
+    if (known) return known;
     const next: number[] = [];
     let matched = false;
-    for (const state of states) {
+    for (const state of set.states) {
       const r = (state / STRIDE) | 0;
       const p = state % STRIDE;
       const rule = this.rules[r];
@@ -110,7 +141,24 @@ export class RuleSet {
       else if (typeof key === 'string' ? key === seg : String(key) === seg) to = p + 1;
       if (to !== -1) matched = this.close(next, r, to) || matched;
     }
-    return { next, matched };
+    const step: Step = { next: this.intern(next), matched };
+    if (set.memo.size < MAX_MEMO) {
+      const copy = typeof slot === 'number' ? slot : cacheKey(slot);
+      if (copy !== undefined) set.memo.set(copy, step);
+    }
+    return step;
+  }
+
+  private intern(states: number[]): StateSet {
+    if (states.length === 0) return this.none;
+    states.sort((a, b) => a - b);
+    const id = states.join(',');
+    let set = this.sets.get(id);
+    if (!set) {
+      set = stateSet(states);
+      if (this.sets.size < MAX_SETS) this.sets.set(id, set);
+    }
+    return set;
   }
 
   /** Adds a state and everything reachable from it without consuming a key; true when a rule ends there. */

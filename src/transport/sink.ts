@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type { RawCapture } from '../capture/raw-capture';
 import { debug, errorMessage, warnOnce } from '../debug';
 import type { FromWorker } from './messages';
-import { Pipeline } from './pipeline';
+import type { Pipeline } from './pipeline';
 import { emptyStats, type PipelineSettings, type Stats } from './settings';
 
 /** Where the main thread hands finished captures: the worker, or the pipeline in-process. */
@@ -32,7 +32,11 @@ export function createSink(settings: PipelineSettings, events: SinkEvents, backg
 class InProcessSink implements Sink {
   private readonly pipeline: Pipeline;
   constructor(settings: PipelineSettings, events: SinkEvents) {
-    this.pipeline = new Pipeline(settings, events, true);
+    // Required here, not at the top: in worker mode the main thread never loads the pipeline,
+    // the HAR builder or undici.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Pipeline: PipelineClass } = require('./pipeline') as typeof import('./pipeline');
+    this.pipeline = new PipelineClass(settings, events, true);
     this.pipeline.start();
   }
   submit(raw: RawCapture): void {
@@ -67,7 +71,16 @@ class WorkerSink implements Sink {
     private readonly settings: PipelineSettings,
     private readonly events: SinkEvents,
   ) {
-    this.worker = new Worker(join(__dirname, 'worker.js'), { workerData: { settings } });
+    this.worker = new Worker(join(__dirname, 'worker.js'), {
+      workerData: { settings },
+      // V8 sizes a heap for a whole application by default and collects lazily; the pipeline's own
+      // data is bounded by maxQueueBytes, so a small young generation and a modest old-space limit
+      // keep its RSS close to what it really holds.
+      resourceLimits: {
+        maxYoungGenerationSizeMb: 8,
+        maxOldGenerationSizeMb: Math.max(64, Math.ceil((settings.maxQueueBytes * 3) / (1024 * 1024)) + 32),
+      },
+    });
     this.worker.on('message', (msg: FromWorker) => this.onMessage(msg));
     this.worker.on('error', (err) => this.failOver(err));
     // After the listeners: adding a 'message' listener references the worker's port again.
