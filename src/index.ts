@@ -6,6 +6,8 @@ import type { ConfigFileExport, GroupingFunction, Options } from './types';
 export type { ConfigFileExport, Group, GroupingFunction, GroupingResult, Options } from './types';
 export type { Stats } from './transport/settings';
 export { verifyWebhook, WebhookVerificationError } from './webhook/verify';
+export type { WebhookErrorCode } from './webhook/verify';
+export { DEFAULT_DENYLIST, DEFAULT_DENYLIST_CONTAINS } from './redact/defaults';
 
 /** Typed identity for `readme-metrics.config.ts`: `export default defineConfig({...})`. */
 export function defineConfig<T extends Options | GroupingFunction>(config: T): T & ConfigFileExport {

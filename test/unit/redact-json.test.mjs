@@ -111,6 +111,22 @@ describe('redact JSON: the text scanner', () => {
     expect(run({ denylist: ['pin'] }, '"just a string"')).to.equal('"just a string"');
   });
 
+  it('stays right past its caches: many distinct keys, long arrays, long keys, one policy reused', () => {
+    const policy = new Policy({ denylist: ['items[].token', '**.k4999', 'items[3].x'], defaultDenylist: true });
+    const once = (value) => JSON.parse(redactJsonText(JSON.stringify(value), policy) ?? JSON.stringify(value));
+    for (let round = 0; round < 2; round++) {
+      const wide = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`k${i}`, i]));
+      wide[`${'p'.repeat(200)}password`] = 'long';
+      const out = once({ wide, items: Array.from({ length: 1000 }, (_, i) => ({ token: `t${i}`, x: i })) });
+      expect(out.wide.k4998).to.equal(4998);
+      expect(out.wide.k4999).to.equal('[REDACTED]');
+      expect(out.wide[`${'p'.repeat(200)}password`]).to.equal('[REDACTED 4]');
+      expect(out.items.every((it, i) => it.token === `[REDACTED ${`t${i}`.length}]`)).to.equal(true);
+      expect(out.items.filter((it) => it.x === '[REDACTED]').length).to.equal(1);
+      expect(out.items[3].x).to.equal('[REDACTED]');
+    }
+  });
+
   it('survives very deep nesting without recursion', () => {
     const deep = `${'['.repeat(200_000)}{"pin":"x"}${']'.repeat(200_000)}`;
     expect(run({ denylist: ['**.pin'] }, deep)).to.equal(deep.replace('"x"', '"[REDACTED 1]"'));
