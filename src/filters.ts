@@ -5,7 +5,9 @@ import type { Config } from './config/resolve';
 export function shouldLog(req: IncomingMessage, c: Readonly<Config>, sample = Math.random): boolean {
   const method = (req.method ?? 'GET').toUpperCase();
   if (c.ignoreMethods.some((m) => m.toUpperCase() === method)) return false;
-  if (c.allowedHttpHosts && !hostAllowed(req.headers.host, c.allowedHttpHosts)) return false;
+  // HTTP/2 requests carry the host in :authority and often have no Host header at all.
+  const host = req.headers.host ?? (req.headers as Record<string, string | undefined>)[':authority'];
+  if (c.allowedHttpHosts && !hostAllowed(host, c.allowedHttpHosts)) return false;
   if (c.ignorePaths && pathIgnored(req.url ?? '/', c.ignorePaths)) return false;
   if (c.sampleRate < 1 && sample() >= c.sampleRate) return false;
   return true;

@@ -1,7 +1,6 @@
 import http2, { type IncomingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { IncomingMessage, type ServerResponse } from 'node:http';
 import shimmer from 'shimmer';
-import { BodyTap } from './body-tap';
 import { Http2Exchange, rawHeaderList } from './http2-exchange';
 import { mergePending, StreamRequest, StreamResponse, takePendingHeaders } from './http2-shims';
 import type { CaptureHooks } from './observe';
@@ -20,19 +19,23 @@ type Stream = ServerHttp2Stream;
 type ServerLike = { listenerCount(event: string): number };
 
 const exchanges = new WeakMap<Stream, Http2Exchange>();
-/** Streams we have looked at (observed or left alone): no early taps for them. */
+/** Streams already looked at (observed or left alone), should 'stream' be emitted twice. */
 const decided = new WeakSet<Stream>();
-/** Body bytes pushed before the server emitted 'stream' (same tick as the headers). */
-const early = new WeakMap<Stream, BodyTap>();
 /** Request data between the server's 'stream' and the compat layer's 'request'. */
 const arriving = new WeakMap<Stream, { headers: IncomingHttpHeaders; rawHeaders: string[] }>();
 const patchedStreamProtos = new WeakSet<object>();
 
 let hooks: CaptureHooks | undefined;
+let http1: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
 let installed = false;
 
-export function installHttp2Capture(h: CaptureHooks): void {
+/**
+ * `observeHttp1`, when given, receives the HTTP/1 requests an `allowHTTP1` server emits: the
+ * http.server.request.start channel already covers them, but the emit-patching fallback does not.
+ */
+export function installHttp2Capture(h: CaptureHooks, observeHttp1?: (req: IncomingMessage, res: ServerResponse) => void): void {
   hooks = h;
+  http1 = observeHttp1;
   if (installed) return;
   installed = true;
   try {
@@ -47,21 +50,18 @@ export function installHttp2Capture(h: CaptureHooks): void {
 function patchServer(proto: Record<string, AnyFn>): void {
   shimmer.wrap(proto, 'emit', (original) =>
     function emit(this: ServerLike, event: unknown, a: unknown, b: unknown, _c: unknown, d: unknown) {
-      if (event === 'stream' && hooks) {
-        const stream = a as Stream;
-        const compat = onStream(this, stream, b as IncomingHttpHeaders, d);
-        if (!compat) {
-          // eslint-disable-next-line prefer-rest-params
-          return original.apply(this, arguments as unknown as unknown[]);
-        }
+      if (event === 'stream' && hooks && onStream(this, a as Stream, b as IncomingHttpHeaders, d)) {
         try {
           // eslint-disable-next-line prefer-rest-params
           return original.apply(this, arguments as unknown as unknown[]);
         } finally {
-          arriving.delete(stream);
+          arriving.delete(a as Stream);
         }
       }
-      if ((event === 'request' || event === 'checkContinue') && a instanceof http2.Http2ServerRequest) onCompatRequest(a, b);
+      if (event === 'request' || event === 'checkContinue') {
+        if (a instanceof http2.Http2ServerRequest) onCompatRequest(a, b);
+        else if (http1 && a instanceof IncomingMessage) http1(a, b as ServerResponse);
+      }
       // eslint-disable-next-line prefer-rest-params
       return original.apply(this, arguments as unknown as unknown[]);
     },
@@ -73,11 +73,13 @@ function onStream(server: ServerLike, stream: Stream, headers: IncomingHttpHeade
   if (!hooks || decided.has(stream)) return false;
   decided.add(stream);
   try {
+    // Patched on the first stream, in time for its body: Node reads a stream's DATA only once
+    // something reads the stream, which nothing can do before 'stream' is emitted.
     patchStreamProto(Object.getPrototypeOf(stream));
     if (!headers || typeof headers !== 'object') return false;
     // Tunnels and gRPC are not request/response exchanges we can log faithfully: leave them alone.
-    if (headers[':method'] === 'CONNECT') return dropEarly(stream);
-    if (/^application\/grpc/i.test(String(headers['content-type'] ?? ''))) return dropEarly(stream);
+    if (headers[':method'] === 'CONNECT') return false;
+    if (/^application\/grpc/i.test(String(headers['content-type'] ?? ''))) return false;
     const rawHeaders = rawHeaderList(raw, headers);
     if (server.listenerCount('request') > 0) {
       arriving.set(stream, { headers, rawHeaders });
@@ -105,10 +107,8 @@ function onCompatRequest(req: http2.Http2ServerRequest, res: unknown): void {
 function begin(stream: Stream, req: object, res: object, headers: IncomingHttpHeaders, rawHeaders: string[]): void {
   if (!hooks) return;
   const id = hooks.begin(req as IncomingMessage, res as ServerResponse);
-  if (id === undefined) return void dropEarly(stream);
-  const exchange = new Http2Exchange(id, req, res, hooks.maxBodySize(), stream, headers, rawHeaders);
-  adoptEarly(stream, exchange);
-  exchanges.set(stream, exchange);
+  if (id === undefined) return;
+  exchanges.set(stream, new Http2Exchange(id, req, res, hooks.maxBodySize(), stream, headers, rawHeaders));
   stream.on('close', onStreamClose);
 }
 
@@ -121,41 +121,6 @@ function onStreamClose(this: Stream): void {
   } catch (err) {
     hooks.fail('http2 response end', err);
   }
-}
-
-function dropEarly(stream: Stream): false {
-  early.delete(stream);
-  return false;
-}
-
-function adoptEarly(stream: Stream, exchange: Http2Exchange): void {
-  const tap = early.get(stream);
-  if (!tap) {
-    for (const chunk of bufferedChunks(stream)) exchange.requestBody.add(chunk);
-    return;
-  }
-  early.delete(stream);
-  const bytes = tap.take();
-  if (bytes) exchange.requestBody.add(bytes);
-  // Bytes past the cap were counted but not kept: count them again.
-  exchange.requestBody.size += tap.size - tap.captured;
-}
-
-/**
- * Only the first stream of the process can have data we did not see: the stream prototype is
- * patched when that stream is emitted. What it received is still in its read buffer (nothing can
- * consume it before 'stream'); the buffer's shape differs across Node versions, so read it guardedly.
- */
-function bufferedChunks(stream: Stream): unknown[] {
-  if (!(stream.readableLength > 0)) return [];
-  const state = (stream as unknown as { _readableState?: { buffer?: unknown; bufferIndex?: number } })._readableState;
-  const buffer = state?.buffer;
-  if (Array.isArray(buffer)) return buffer.slice(state?.bufferIndex ?? 0);
-  const out: unknown[] = [];
-  for (let node = (buffer as { head?: { data: unknown; next: unknown } } | undefined)?.head; node; node = node.next as typeof node) {
-    out.push(node.data);
-  }
-  return out;
 }
 
 function patchStreamProto(proto: Record<string, AnyFn> | null): void {
@@ -197,10 +162,12 @@ function patchStreamProto(proto: Record<string, AnyFn> | null): void {
     if (typeof proto[name] !== 'function') continue;
     shimmer.wrap(proto, name, (original) =>
       function respond(this: Stream) {
+        const extra = exchanges.has(this) ? takePendingHeaders(this) : undefined;
+        // eslint-disable-next-line prefer-rest-params
+        if (!extra) return original.apply(this, arguments as unknown as unknown[]);
         // eslint-disable-next-line prefer-rest-params
         const args = Array.prototype.slice.call(arguments) as unknown[];
-        const extra = exchanges.has(this) ? takePendingHeaders(this) : undefined;
-        if (extra) args[at] = mergePending(args[at], extra);
+        args[at] = mergePending(args[at], extra);
         return original.apply(this, args);
       },
     );
@@ -209,13 +176,9 @@ function patchStreamProto(proto: Record<string, AnyFn> | null): void {
 
 function tapRequest(stream: Stream, chunk: unknown, encoding: unknown): void {
   const exchange = exchanges.get(stream);
+  if (!exchange) return;
   try {
-    if (exchange) exchange.requestBody.add(chunk, encoding);
-    else if (!decided.has(stream)) {
-      let tap = early.get(stream);
-      if (!tap) early.set(stream, (tap = new BodyTap(hooks?.maxBodySize() ?? 0)));
-      tap.add(chunk, encoding);
-    }
+    exchange.requestBody.add(chunk, encoding);
   } catch (err) {
     hooks?.fail('http2 request body', err);
   }

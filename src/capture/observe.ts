@@ -35,7 +35,7 @@ export function installCapture(h: CaptureHooks, mode: 'auto' | 'emit' = 'auto'):
   if (installed) return installed;
   patchPrototypes();
   installRouteInstrumentation();
-  installHttp2Capture(h);
+  installHttp2Capture(h, observe);
   if (mode === 'auto' && typeof diagnosticsChannel.subscribe === 'function' && hasServerChannel()) {
     diagnosticsChannel.subscribe(CHANNELS.serverRequestStart, onRequestStartMessage);
     installed = 'channel';
@@ -81,7 +81,7 @@ type EmitterProto = { emit: (...args: unknown[]) => boolean };
 function patchEmit(proto: EmitterProto): void {
   shimmer.wrap(proto, 'emit', (original) =>
     function emit(this: unknown, event: unknown, req: unknown, res: unknown) {
-      if (event === 'request') observe(req as IncomingMessage, res as ServerResponse, this as http.Server);
+      if (event === 'request' || event === 'checkContinue') observe(req as IncomingMessage, res as ServerResponse, this as http.Server);
       // eslint-disable-next-line prefer-rest-params
       return original.apply(this, arguments as unknown as unknown[]);
     },

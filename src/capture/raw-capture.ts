@@ -18,7 +18,10 @@ export interface RawCapture {
   requestBodyTruncated: boolean;
   statusCode: number;
   statusMessage: string;
-  /** The header block exactly as sent (res._header); null when headers never went out. */
+  /**
+   * The header block exactly as sent (res._header); null when headers never went out.
+   * For HTTP/2, a text rendering: `HTTP/2 <status>` then `name: value` lines.
+   */
   responseHeaderBlock: string | null;
   /** Headers set but never sent (aborted before the response started). */
   responseHeaders: Record<string, string | string[]> | null;

@@ -1,5 +1,5 @@
 import type { PostData, PostDataParam } from './types';
-import { bodyText, mimeTypeOf, truncationComment } from './body-text';
+import { bodyText, mimeTypeOf, textByteLength, truncationComment } from './body-text';
 
 /** HAR postData for a request body; undefined when the request had none. */
 export async function postData(
@@ -17,11 +17,11 @@ export async function postData(
   } else if (!truncated && mime === 'multipart/form-data') {
     const params = await multipartParams(body, fullType).catch(() => undefined);
     if (params) out.params = params;
-    else Object.assign(out, bodyText(body, mime));
+    else Object.assign(out, bodyText(body, mime, truncated));
   } else {
-    Object.assign(out, bodyText(body, mime));
+    Object.assign(out, bodyText(body, mime, truncated));
   }
-  if (truncated) out.comment = truncationComment(body.byteLength, size);
+  if (truncated) out.comment = truncationComment(textByteLength(out as { text: string; encoding?: 'base64' }), size);
   return out;
 }
 

@@ -51,10 +51,6 @@ export class LogStore extends EventEmitter {
     return this.byId.get(id);
   }
 
-  get lastSeq(): number {
-    return this.seq;
-  }
-
   clear(): void {
     this.logs = [];
     this.byId.clear();

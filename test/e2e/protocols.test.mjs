@@ -87,7 +87,7 @@ describe('protocols: the client sees the same bytes, the collector gets the HAR'
 
     /** Runs the same raw conversation against both apps and returns the bytes each client got. */
     async function conversation(fn) {
-      return Promise.all([fn(rawSocket(app.port)), fn(rawSocket(plain.port))]);
+      return Promise.all([fn(rawSocket(app.port), `127.0.0.1:${app.port}`), fn(rawSocket(plain.port), `127.0.0.1:${plain.port}`)]);
     }
 
     it('keep-alive: sequential requests share one socket', async () => {
@@ -120,8 +120,8 @@ describe('protocols: the client sees the same bytes, the collector gets the HAR'
     });
 
     it('pipelining: two requests written at once are answered in order, both logged', async () => {
-      const [a, p] = await conversation((s) => {
-        s.write('GET /b?pipelined=1 HTTP/1.1\r\nHost: x\r\n\r\nGET /a?pipelined=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+      const [a, p] = await conversation((s, host) => {
+        s.write(`GET /b?pipelined=1 HTTP/1.1\r\nHost: ${host}\r\n\r\nGET /a?pipelined=1 HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
         return s.closed;
       });
       expect(comparableBytes(a)).to.equal(comparableBytes(p));
@@ -130,14 +130,14 @@ describe('protocols: the client sees the same bytes, the collector gets the HAR'
       const byUrl = Object.fromEntries(logs.map((l) => [new URL(entryOf(l).request.url).pathname, entryOf(l)]));
       expect(byUrl['/a'].response.content.text).to.equal('first');
       expect(byUrl['/b'].response.content.text).to.equal('second');
-      expect(byUrl['/a'].request.url).to.equal('http://x/a?pipelined=1');
+      expect(byUrl['/a'].request.url).to.equal(`http://127.0.0.1:${app.port}/a?pipelined=1`);
     });
 
     it('chunked request and chunked response: same framing, whole bodies logged', async () => {
       const pieces = ['{"part":1,', '"unicode":"dé',
         'jà vu",', '"end":true}'];
-      const [a, p] = await conversation(async (s) => {
-        s.write('POST /echo-chunks HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n');
+      const [a, p] = await conversation(async (s, host) => {
+        s.write(`POST /echo-chunks HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n`);
         for (const piece of pieces) {
           const b = Buffer.from(piece);
           s.write(`${b.length.toString(16)}\r\n`);
@@ -164,13 +164,13 @@ describe('protocols: the client sees the same bytes, the collector gets the HAR'
       it(`Expect: 100-continue ${label}`, async () => {
         const [target, baseline] = withListener ? [appCc, plainCc] : [app, plain];
         const body = `continued ${label}`;
-        const talk = async (s) => {
-          s.write(`POST /echo?cc=${withListener} HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n`);
+        const talk = async (s, host) => {
+          s.write(`POST /echo?cc=${withListener} HTTP/1.1\r\nHost: ${host}\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n`);
           await s.waitFor('HTTP/1.1 100 Continue\r\n\r\n');
           s.write(body);
           return s.closed;
         };
-        const [a, p] = await Promise.all([talk(rawSocket(target.port)), talk(rawSocket(baseline.port))]);
+        const [a, p] = await Promise.all([talk(rawSocket(target.port), `127.0.0.1:${target.port}`), talk(rawSocket(baseline.port), `127.0.0.1:${baseline.port}`)]);
         expect(comparableBytes(a)).to.equal(comparableBytes(p));
         expect(a.toString()).to.include(body);
         const [log] = await waitForLogs(collector, 1, { filter: both(onPort(target.port), byPath('/echo', 'POST')) });
@@ -237,11 +237,12 @@ describe('protocols: the client sees the same bytes, the collector gets the HAR'
       const forPath = (path, method) => both(onPort(app.port), byPath(path, method));
       const noPseudo = (headers) => expect(headers.filter((h) => h.name.startsWith(':'))).to.deep.equal([]);
 
-      it('GET, POST and a streamed response: identical, logged as HTTP/2.0 on :authority', async () => {
-        const got = await same({ ':path': '/json?x=1', 'x-trace': 't-2' });
-        expect(got.headers['x-documentation-url']).to.match(/^https:\/\/docs\.example\.com\/logs\//);
+      it('POST, GET and a streamed response: identical, logged as HTTP/2.0 on :authority', async () => {
+        // A body first: the first stream of the process is the one whose prototype gets patched.
         const payload = Buffer.alloc(100_000, 'é');
         await same({ ':path': '/echo', ':method': 'POST', 'content-type': 'application/octet-stream' }, payload);
+        const got = await same({ ':path': '/json?x=1', 'x-trace': 't-2' });
+        expect(got.headers['x-documentation-url']).to.match(/^https:\/\/docs\.example\.com\/logs\//);
         await same({ ':path': '/chunks' });
 
         const [get] = await waitForLogs(collector, 1, { filter: forPath('/json', 'GET') });
@@ -270,6 +271,25 @@ describe('protocols: the client sees the same bytes, the collector gets the HAR'
         const ce = entryOf(chunks);
         expect(ce.response.content.text).to.equal('alpha,beta,gamma');
         expect(ce.response.headers.filter((h) => h.name === 'set-cookie')).to.have.length(2);
+      });
+
+      it('events reach the client one by one, before the next is sent', async () => {
+        const events = (sess, port) =>
+          new Promise((resolve, reject) => {
+            const req = sess.request({ ':path': `/sse?id=${port}` });
+            const seen = [];
+            req.on('data', (c) => {
+              seen.push(c.toString());
+              if (seen.length === 1) h2request(sess, { ':path': `/sse-next?id=${port}` }).catch(reject);
+            });
+            req.on('end', () => resolve(seen));
+            req.on('error', reject);
+          });
+        const [a, p] = await Promise.all([events(session, app.port), events(plainSession, plain.port)]);
+        expect(a).to.deep.equal(['data: one\n\n', 'data: two\n\n']);
+        expect(p).to.deep.equal(a);
+        const [log] = await waitForLogs(collector, 1, { filter: forPath('/sse', 'GET') });
+        expect(entryOf(log).response.content).to.deep.equal({ text: a.join(''), size: a.join('').length, mimeType: 'text/event-stream' });
       });
 
       it('HEAD, 204 and 304: identical, no body logged', async () => {

@@ -1,5 +1,5 @@
 import { duration, h, s } from './dom.js';
-import { latencyByEndpoint, timeline, topConsumers } from './stats.js';
+import { latencyByEndpoint, percentile, timeline, topConsumers } from './stats.js';
 
 const CLASSES = [
   { key: 2, label: '2xx' },
@@ -70,6 +70,22 @@ export function renderTimeline(el, rows) {
   el.replaceChildren(
     s('svg', { class: 'chart', viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: 'img', 'aria-label': `${rows.length} requests over time` }, grid, bars, axis),
     legend,
+    headline(rows, totals),
+  );
+}
+
+/** The numbers one looks for first: volume, error rate, typical and slow latency. */
+function headline(rows, totals) {
+  const times = rows.map((r) => r.time).sort((a, b) => a - b);
+  const errors = totals[4] + totals[5];
+  const kpi = (label, value, cls) => h('div', { class: `kpi ${cls || ''}`, dataset: { kpi: label } }, h('b', {}, value), h('span', {}, label));
+  return h(
+    'div',
+    { class: 'kpis' },
+    kpi('requests', String(rows.length)),
+    kpi('errors', `${Math.round((errors / rows.length) * 100)}%`, errors ? 'bad' : ''),
+    kpi('p50', duration(percentile(times, 50))),
+    kpi('p95', duration(percentile(times, 95))),
   );
 }
 

@@ -153,5 +153,5 @@ function fillSelect(select, allLabel, entries) {
   const key = JSON.stringify(entries);
   if (select.dataset.key === key) return;
   select.dataset.key = key;
-  select.replaceChildren(h('option', { value: '' }, allLabel), entries.map(([value, label]) => h('option', { value }, label)));
+  select.replaceChildren(h('option', { value: '' }, allLabel), ...entries.map(([value, label]) => h('option', { value }, label)));
 }

@@ -1,6 +1,6 @@
 /**
- * The live feed from /api/events. EventSource reconnects by itself and sends Last-Event-ID, so the
- * collector replays only what was missed (or a fresh snapshot if it restarted).
+ * The live feed from /api/events. EventSource reconnects by itself; each connection starts with a
+ * full snapshot, so nothing that happened while disconnected is missed.
  */
 export function connectLive({ snapshot, logs, clear, status }) {
   const source = new EventSource('/api/events');

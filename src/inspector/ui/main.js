@@ -13,7 +13,7 @@ const state = {
   maxEntries: 5000,
   selectedId: null,
   renderedSeq: Infinity, // rows newer than this at the next render are highlighted as fresh
-  connected: false,
+  loaded: false, // the first snapshot arrived: an empty list now means "nothing yet"
 };
 
 let pending = false; // a render is scheduled
@@ -28,6 +28,7 @@ connectLive({
     state.rows = data.logs;
     state.maxEntries = data.maxEntries;
     state.renderedSeq = lastSeq();
+    state.loaded = true;
     scheduleRender();
   },
   logs(list) {
@@ -57,10 +58,15 @@ document.addEventListener('keydown', (e) => {
   if (e.key === 'Escape' && state.selectedId) closeDetail();
 });
 window.addEventListener('popstate', route);
-window.addEventListener('resize', () => {
+// Charts are drawn to their card's width: redraw when it changes (window resize, detail panel).
+let chartsWidth = 0;
+new ResizeObserver(([entry]) => {
+  const width = Math.round(entry.contentRect.width);
+  if (width === chartsWidth) return;
+  chartsWidth = width;
   clearTimeout(resizeTimer);
-  resizeTimer = setTimeout(scheduleRender, 120);
-});
+  resizeTimer = setTimeout(scheduleRender, 80);
+}).observe($('.charts'));
 route();
 
 function lastSeq() {
@@ -116,7 +122,7 @@ function render() {
   $('#list-note').textContent = rows.length > shown ? `Showing the newest ${MAX_ROWS} of ${rows.length}; filter to narrow down.` : '';
   $('#export-har').disabled = rows.length === 0;
   $('#export-har .n').textContent = rows.length ? ` (${rows.length})` : '';
-  $('#empty').hidden = total > 0;
+  $('#empty').hidden = !state.loaded || total > 0;
   $('#no-match').hidden = total === 0 || rows.length > 0;
   document.title = `${total ? `(${total}) ` : ''}readme-metrics inspector`;
 }

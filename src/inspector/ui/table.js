@@ -4,12 +4,15 @@ import { clockTime, consumerName, duration, h, statusClass } from './dom.js';
 export const MAX_ROWS = 500;
 
 /**
- * The request list, newest first. Rows newer than `freshAfter` get a brief highlight so live
- * arrivals catch the eye.
+ * The request list, the most recently started first (a slow request arrives late but keeps its place).
+ * Rows that arrived since the last render (`seq > freshAfter`) get a brief highlight.
  */
 export function renderTable(tbody, rows, { selectedId, freshAfter, onSelect }) {
-  const shown = [];
-  for (let i = rows.length - 1; i >= 0 && shown.length < MAX_ROWS; i--) shown.push(rows[i]);
+  const shown = rows
+    .map((r) => ({ r, t: Date.parse(r.startedDateTime) || 0 }))
+    .sort((a, b) => b.t - a.t || b.r.seq - a.r.seq)
+    .slice(0, MAX_ROWS)
+    .map((x) => x.r);
   tbody.replaceChildren(
     ...shown.map((r) => {
       const cls = statusClass(r.status);
