@@ -74,6 +74,27 @@ describe('config through the preload', function () {
     }
   });
 
+  it('every environment variable bad at once: one line each, and the app still serves and logs', async () => {
+    const bad = {
+      README_BUFFER_LENGTH: 'x', README_DEVELOPMENT_MODE: 'maybe', README_BACKGROUND_WORKER_MODE: 'maybe', README_TIMEOUT: 'soon',
+      README_BASE_LOG_URL: 'not a url', README_MAX_BODY_SIZE: '-1', README_FLUSH_INTERVAL: '0', README_SAMPLE_RATE: '2',
+      README_DOCUMENTATION_URL_HEADER: 'maybe', README_DEFAULT_DENYLIST: 'maybe', README_TRUST_PROXY: 'maybe',
+      README_MAX_QUEUE_ENTRIES: '0', README_MAX_QUEUE_BYTES: 'lots', README_SHUTDOWN_TIMEOUT: 'never', README_METRICS_ENABLED: 'maybe',
+      README_API_URL: 'nope',
+    };
+    const app = await startApp(APP, { collector, env: bad });
+    try {
+      expect((await request(`${app.url}/json?allbad=1`)).status).to.equal(200);
+      const [log] = await waitForLogs(collector, 1, { timeout: 5000 });
+      expect(log.development).to.equal(false);
+      const lines = app.stderr().trim().split('\n');
+      for (const name of Object.keys(bad)) expect(lines.filter((l) => l.startsWith(`readme-metrics: ${name} must be`)), name).to.have.length(1);
+      expect(lines).to.have.length(Object.keys(bad).length);
+    } finally {
+      await app.stop();
+    }
+  });
+
   it('a config file that throws: its file and line, instrumentation off, the app unaffected', async () => {
     const [app, plain] = await Promise.all([startApp(APP, { collector, cwd: configDir('broken') }), startApp(APP, { preload: 'none' })]);
     try {

@@ -85,3 +85,38 @@ describe('config: resolution', () => {
     for (const o of OPTIONS.filter((x) => x.env)) expect(o.env).to.match(/^README_[A-Z_]+$/);
   });
 });
+
+// A value each kind of option cannot take, from the environment and from the file.
+const BAD = {
+  boolean: ['maybe', 'maybe'],
+  'whole number > 0': ['x', 0],
+  'milliseconds > 0': ['-5', -5],
+  'bytes >= 0': ['-1', -1],
+  'bytes > 0': ['0', 0],
+  'seconds > 0': ['soon', 'soon'],
+  '0..1': ['2', 2],
+  URL: ['not a url', 'ftp://x'],
+  string: ['   ', 42],
+  function: [undefined, 'not a function'],
+  'list of keys': [undefined, 7],
+  'list of hosts': [undefined, 7],
+  'list of methods': [undefined, 7],
+  'list of paths': [undefined, 7],
+};
+
+describe('config: every bad value of every option', () => {
+  for (const spec of OPTIONS) {
+    it(`${spec.key}: a bad value is reported with its name and the default is kept`, () => {
+      const [envBad, fileBad] = BAD[spec.expected];
+      const fromFile = resolveConfig({ [spec.key]: fileBad }, {}, 'readme-metrics.config.ts');
+      expect(fromFile.problems.join('\n')).to.include(`${spec.key} in readme-metrics.config.ts must be`);
+      expect(fromFile.config[spec.key]).to.deep.equal(spec.default);
+      if (spec.env && envBad !== undefined) {
+        const fromEnv = resolveConfig(undefined, { [spec.env]: envBad });
+        expect(fromEnv.problems).to.have.length(1);
+        expect(fromEnv.problems[0]).to.match(new RegExp(`^${spec.env} must be .+, got ${JSON.stringify(envBad).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}; using`));
+        expect(fromEnv.config[spec.key]).to.deep.equal(spec.default);
+      }
+    });
+  }
+});
