@@ -257,6 +257,21 @@ describe('core: ESM apps, --import, the fallback path', function () {
     }
   });
 
+  it('honours x-forwarded-proto/host; takes the client IP from x-forwarded-for only with trustProxy', async () => {
+    const headers = { 'x-forwarded-proto': 'https, http', 'x-forwarded-host': 'api.example.com', 'x-forwarded-for': '203.0.113.7, 10.0.0.1' };
+    for (const trust of ['false', 'true']) {
+      const app = await startApp('http-basic.cjs', { collector, env: { README_TRUST_PROXY: trust } });
+      try {
+        await request(`${app.url}/json?proxy=${trust}`, { headers });
+        const [log] = await waitForLogs(collector, 1, { filter: (l) => entryOf(l).request.url.includes(`proxy=${trust}`) });
+        expect(entryOf(log).request.url).to.equal(`https://api.example.com/json?proxy=${trust}`);
+        expect(log.clientIPAddress).to.equal(trust === 'true' ? '203.0.113.7' : '127.0.0.1');
+      } finally {
+        await app.stop();
+      }
+    }
+  });
+
   it('works through NODE_OPTIONS too', async () => {
     const app = await startApp('http-basic.cjs', { collector, preload: 'none', env: { NODE_OPTIONS: `--require ${join(FIXTURES, '..', '..', 'register.js')}` } });
     try {
