@@ -13,29 +13,23 @@ export function parseBoolean(v: unknown): boolean {
   throw new SettingError('must be true/false/1/0/yes/no');
 }
 
-export function parsePositiveInteger(v: unknown): number {
-  const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
-  if (typeof n === 'number' && Number.isInteger(n) && n > 0) return n;
-  throw new SettingError('must be a whole number > 0');
+/** Environment values arrive as strings; the file may hold real numbers. */
+function numeric(v: unknown): unknown {
+  return typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
 }
 
-export function parseNonNegativeInteger(v: unknown): number {
-  const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
-  if (typeof n === 'number' && Number.isInteger(n) && n >= 0) return n;
-  throw new SettingError('must be a whole number >= 0');
+function numberParser(accept: (n: number) => boolean, expected: string): (v: unknown) => number {
+  return (v) => {
+    const n = numeric(v);
+    if (typeof n === 'number' && accept(n)) return n;
+    throw new SettingError(expected);
+  };
 }
 
-export function parseSeconds(v: unknown): number {
-  const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
-  if (typeof n === 'number' && Number.isFinite(n) && n > 0) return n;
-  throw new SettingError('must be a number of seconds > 0');
-}
-
-export function parseRatio(v: unknown): number {
-  const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
-  if (typeof n === 'number' && n >= 0 && n <= 1) return n;
-  throw new SettingError('must be a number from 0 to 1');
-}
+export const parsePositiveInteger = numberParser((n) => Number.isInteger(n) && n > 0, 'must be a whole number > 0');
+export const parseNonNegativeInteger = numberParser((n) => Number.isInteger(n) && n >= 0, 'must be a whole number >= 0');
+export const parseSeconds = numberParser((n) => Number.isFinite(n) && n > 0, 'must be a number of seconds > 0');
+export const parseRatio = numberParser((n) => n >= 0 && n <= 1, 'must be a number from 0 to 1');
 
 export function parseString(v: unknown): string {
   if (typeof v === 'string' && v.trim() !== '') return v.trim();
