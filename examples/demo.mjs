@@ -28,7 +28,8 @@ dev.stdout.on('data', (d) => {
 dev.stderr.on('data', (d) => {
   process.stderr.write(d);
   err += d;
-  dashboard ??= /dashboard (http:\/\/\S+)/.exec(err.replace(/\x1b\[[0-9;]*m/g, ''))?.[1];
+  // Piped, so readme-metrics prints no colour codes around the URL.
+  dashboard ??= /dashboard (http:\/\/\S+)/.exec(err)?.[1];
   maybeStart();
 });
 dev.on('exit', (code, signal) => {

@@ -80,7 +80,9 @@ export class Agent {
             process.kill(process.pid, signal);
           });
       };
-      process.on(signal, onSignal);
+      // First in line: a listener the app added with once() is removed before later listeners run,
+      // so counting from anywhere else would miss it and we would kill an app mid-shutdown.
+      process.prependListener(signal, onSignal);
     }
   }
 

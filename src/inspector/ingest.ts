@@ -3,6 +3,7 @@ import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
 
 const gunzipAsync = promisify(gunzip);
+const SIMPLE_FORM_TYPES = new Set(['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data']);
 
 export class IngestError extends Error {
   constructor(
@@ -15,6 +16,10 @@ export class IngestError extends Error {
 
 /** Reads and validates a POST /v1/request body: gzip or plain, a JSON array of log objects. */
 export async function readLogs(req: IncomingMessage, maxBytes: number): Promise<Record<string, unknown>[]> {
+  // The types a web page may POST cross-origin without a preflight: refusing them keeps any site the
+  // developer visits from slipping fake logs into the local dashboard.
+  const type = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  if (SIMPLE_FORM_TYPES.has(type)) throw new IngestError(415, `content-type ${type} is not accepted; send application/json`);
   const declared = Number(req.headers['content-length']);
   if (declared > maxBytes) throw new IngestError(413, `payload of ${declared} bytes is larger than ${maxBytes} bytes`);
   const chunks: Buffer[] = [];

@@ -148,16 +148,19 @@ describe('delivery', function () {
     }
   });
 
-  it('leaves exiting to the app when it handles SIGTERM itself', async () => {
-    const app = await startApp('http-basic.cjs', { collector, env: { APP_HANDLES_SIGTERM: '300', README_FLUSH_INTERVAL: '60000' } });
-    await request(`${app.url}/json?own-handler=1`);
-    app.proc.kill('SIGTERM');
-    const { code, signal } = await app.exited;
-    expect(signal).to.equal(null);
-    expect(code).to.equal(0);
-    expect(app.stdout()).to.include('app got SIGTERM');
-    await waitForLogs(collector, 1, { timeout: 1000, filter: (l) => entryOf(l).request.url.includes('own-handler') });
-  });
+  for (const how of ['on', 'once']) {
+    it(`leaves exiting to the app when it handles SIGTERM itself (process.${how})`, async () => {
+      const env = { APP_HANDLES_SIGTERM: '300', README_FLUSH_INTERVAL: '60000', ...(how === 'once' ? { APP_SIGTERM_ONCE: '1' } : {}) };
+      const app = await startApp('http-basic.cjs', { collector, env });
+      await request(`${app.url}/json?own-handler=${how}`);
+      app.proc.kill('SIGTERM');
+      const { code, signal } = await app.exited;
+      expect(signal).to.equal(null);
+      expect(code).to.equal(0);
+      expect(app.stdout()).to.include('app got SIGTERM');
+      await waitForLogs(collector, 1, { timeout: 1000, filter: (l) => entryOf(l).request.url.includes(`own-handler=${how}`) });
+    });
+  }
 
   it('instruments every cluster worker; each request is logged exactly once', async () => {
     const port = await freePort();
