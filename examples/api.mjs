@@ -3,6 +3,7 @@
 // Every /v1 route needs an API key (see consumers.mjs) in `x-api-key`.
 import { createServer } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { setRoute } from 'readme-metrics';
 import { apiKeyOf, CONSUMERS } from './consumers.mjs';
 
 const books = new Map(
@@ -15,10 +16,8 @@ const books = new Map(
 );
 let nextId = 5;
 
-// Plain node:http has no router to tell readme-metrics the route template (Express does). This is
-// the marker framework instrumentation uses; setting it makes the dashboard group /v1/books/2 and
-// /v1/books/3 as /v1/books/:id.
-const ROUTE = Symbol.for('readme-metrics.route');
+// Plain node:http has no router to tell readme-metrics the route template (Express, Fastify, Koa and
+// Hapi do): setRoute makes the dashboard group /v1/books/2 and /v1/books/3 as /v1/books/:id.
 
 const routes = [
   ['GET', '/health', () => [200, { ok: true }]],
@@ -46,7 +45,7 @@ const server = createServer(async (req, res) => {
       if (candidates.length) return send(res, 405, { error: 'method not allowed' }, { allow: candidates.map((r) => r.method).join(', ') });
       return send(res, 404, { error: `no route for ${req.method} ${url.pathname}` });
     }
-    req[ROUTE] = route.template;
+    setRoute(req, route.template);
     const consumer = CONSUMERS[apiKeyOf(req)];
     if (route.template.startsWith('/v1/') && route.template !== '/v1/login' && !consumer) {
       return send(res, 401, { error: 'missing or unknown API key', hint: 'send x-api-key' }, { 'www-authenticate': 'ApiKey' });

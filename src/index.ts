@@ -8,6 +8,11 @@ export type { Stats } from './transport/settings';
 export { verifyWebhook, WebhookVerificationError } from './webhook/verify';
 export type { WebhookErrorCode } from './webhook/verify';
 export { DEFAULT_DENYLIST, DEFAULT_DENYLIST_CONTAINS } from './redact/defaults';
+/**
+ * For hand-rolled routers: tells the log which route template served this request
+ * (`setRoute(req, '/users/:id')`), shown as the endpoint in `pageref`. Frameworks need none of this.
+ */
+export { setRoute } from './capture/routes/set-route';
 
 /** Typed identity for `readme-metrics.config.ts`: `export default defineConfig({...})`. */
 export function defineConfig<T extends Options | GroupingFunction>(config: T): T & ConfigFileExport {
