@@ -3,6 +3,7 @@
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
 import { comparableHeaders, entryOf, request, startApp, startCollector, waitForLogs } from '../helpers/harness.mjs';
+import { installedPackage } from '../helpers/tarball.mjs';
 
 const mask = (v) => `sha512-${createHash('sha512').update(v).digest('base64')}?${v.slice(-4)}`;
 
@@ -36,9 +37,13 @@ function pairs(rawHeaders) {
 
 describe('frameworks: route templates and identical answers through the preload', function () {
   let collector;
+  let register;
 
-  before(async () => {
+  before(async function () {
+    // Every framework app preloads the packed package, installed the way users install it.
+    this.timeout(300_000);
     collector = await startCollector();
+    ({ register } = await installedPackage());
   });
   after(async () => {
     await collector?.close();
@@ -51,7 +56,7 @@ describe('frameworks: route templates and identical answers through the preload'
 
       before(async () => {
         const preload = fw.file.endsWith('.mjs') ? 'import' : 'require';
-        [app, plain] = await Promise.all([startApp(fw.file, { preload, collector }), startApp(fw.file, { preload: 'none' })]);
+        [app, plain] = await Promise.all([startApp(fw.file, { preload, collector, register }), startApp(fw.file, { preload: 'none' })]);
       });
       after(async () => {
         await Promise.all([app?.stop(), plain?.stop()]);

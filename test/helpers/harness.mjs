@@ -14,11 +14,11 @@ export const { startCollector } = require(join(ROOT, 'dist', 'inspector', 'colle
 
 /**
  * Starts `node [--require|--import register.js] <file>`; the fixture prints `listening <port>`.
- * preload: 'require' | 'import' | 'none'.
+ * preload: 'require' | 'import' | 'none'; register: which register.js (default: this checkout's).
  */
-export async function startApp(file, { preload = 'require', env = {}, collector, cwd, args = [], nodeArgs = [] } = {}) {
+export async function startApp(file, { preload = 'require', env = {}, collector, cwd, args = [], nodeArgs = [], register = REGISTER } = {}) {
   const path = file.startsWith('/') ? file : join(FIXTURES, 'apps', file);
-  const flags = preload === 'require' ? ['--require', REGISTER] : preload === 'import' ? ['--import', REGISTER] : [];
+  const flags = preload === 'require' ? ['--require', register] : preload === 'import' ? ['--import', register] : [];
   const childEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,

@@ -51,3 +51,19 @@ export async function runNode(args, { cwd, env = {}, timeout = 30_000 } = {}) {
     throw new Error(`node ${args.join(' ')} failed:\n${err.stderr || err.message}`);
   }
 }
+
+let installed;
+
+/**
+ * The packed package installed alone into a fresh directory, once per test run: the framework suite
+ * preloads `<dir>/node_modules/readme-metrics/register.js` from there, exactly the files users get.
+ */
+export function installedPackage() {
+  installed ??= (async () => {
+    const pack = await packRepo();
+    const app = await createFreshApp([pack.tarball]);
+    await pack.cleanup();
+    return { register: join(app.dir, 'node_modules', 'readme-metrics', 'register.js'), cleanup: app.cleanup };
+  })();
+  return installed;
+}
