@@ -20,11 +20,11 @@ export function queryString(url: string): NameValue[] {
 /** pageref: the route template on the request's origin when known, the full URL otherwise. */
 export function pageRef(url: string, route: string | undefined): string {
   if (!route) return url;
-  try {
-    return new URL(url).origin + route;
-  } catch {
-    return url;
-  }
+  // fullUrl always starts with scheme://host, so the origin ends at the first "/" after "://".
+  const hostStart = url.indexOf('://') + 3;
+  const pathStart = url.indexOf('/', hostStart);
+  const origin = pathStart === -1 ? url : url.slice(0, pathStart);
+  return origin + (route.startsWith('/') ? route : `/${route}`);
 }
 
 function firstValue(v: string | undefined): string | undefined {

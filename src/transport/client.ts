@@ -26,7 +26,8 @@ export class MetricsClient {
 
   /** POSTs a JSON array (already serialized) to /v1/request. Throws on network errors and timeouts. */
   async send(json: string): Promise<SendResult> {
-    const body = await gzipAsync(Buffer.from(json));
+    // Level 1: JSON logs compress almost as well as at the default level, for a third of the CPU.
+    const body = await gzipAsync(Buffer.from(json), { level: 1 });
     const res = await request(`${this.server}/v1/request`, {
       method: 'POST',
       dispatcher: this.dispatcher,
