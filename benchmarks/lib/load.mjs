@@ -7,6 +7,20 @@ import { pinned } from './cpu.mjs';
 const CHILD = join(dirname(fileURLToPath(import.meta.url)), 'autocannon-child.mjs');
 
 /** spec: { url, method, headers, body, connections, pipelining, duration, warmup } (seconds). */
+/** The load of one scenario against one server, with the run's connection and duration settings. */
+export function loadSpec(server, scenario, opts) {
+  return {
+    url: server.url + scenario.path,
+    method: scenario.method,
+    headers: scenario.headers,
+    body: scenario.body,
+    connections: opts.connections,
+    pipelining: opts.pipelining,
+    duration: opts.duration,
+    warmup: opts.warmup,
+  };
+}
+
 export async function runLoad(spec, plan) {
   const cmd = pinned(plan, plan.loadCpu, [CHILD, JSON.stringify(spec)]);
   const child = track(cmd.file, cmd.args, { stdio: ['ignore', 'pipe', 'pipe'] });

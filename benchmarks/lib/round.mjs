@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { sdkEnv, startCountingCollector } from './collector.mjs';
 import { memoryOf } from './memory.mjs';
 import { controlStats, OUTPUT, startServer } from './server.mjs';
-import { runLoad } from './load.mjs';
+import { loadSpec, runLoad } from './load.mjs';
 import { isInstrumented } from './variants.mjs';
 
 /** How long delivery may keep trickling in after the load stops (flush interval, timeouts, retries). */
@@ -51,19 +51,7 @@ export async function runRow({ scenario, variant, opts, plan }) {
   try {
     server = await startServer({ app: variant.app, preload: Boolean(variant.preload), env, plan });
     await checkOnce(server, scenario);
-    const load = await runLoad(
-      {
-        url: server.url + scenario.path,
-        method: scenario.method,
-        headers: scenario.headers,
-        body: scenario.body,
-        connections: opts.connections,
-        pipelining: opts.pipelining,
-        duration: opts.duration,
-        warmup: opts.warmup,
-      },
-      plan,
-    );
+    const load = await runLoad(loadSpec(server, scenario, opts), plan);
     if (!server.alive()) throw new Error(`the app died during the load:\n${server.stderr()}`);
     const { served } = await controlStats(server);
     if (sink) await settle(sink.counts, served);

@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
-import { parseArgs, parsePort, parsePositive, UsageError } from './args';
+import { parseArgs, UsageError } from './args';
 import { childEnv } from './child-env';
 import { DEV_HELP } from './help';
-import { startInspector } from './serve';
+import { openInspector } from './serve';
 import { painter, requestLine } from './terminal';
 
 const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -21,13 +21,7 @@ export async function runDev(argv: readonly string[]): Promise<number> {
   if (command.length === 0) throw new UsageError('missing the command to run, e.g. readme-metrics dev -- node server.js');
 
   const p = painter(process.stderr);
-  const say = (line: string) => process.stderr.write(`${p.dim('[readme-metrics]')} ${line}\n`);
-  const collector = await startInspector(
-    { port: parsePort(args.values.port), store: args.values.store, maxEntries: parsePositive('max-entries', args.values['max-entries']) },
-    say,
-  );
-  say(`dashboard ${p.bold(collector.url)}`);
-  if (collector.persistFile) say(`logs kept in ${collector.persistFile}${collector.restored ? ` (${collector.restored} restored)` : ''}`);
+  const { collector, say } = await openInspector(args.values, p);
   say(`running   ${command.join(' ')}`);
   if (!args.flags.has('quiet')) {
     collector.store.on('log', (s) => process.stderr.write(`${requestLine(s, collector.url, p)}\n`));

@@ -1,7 +1,7 @@
-import { parseArgs, parsePort, parsePositive } from './args';
+import { parseArgs } from './args';
 import { REGISTER_PATH } from './child-env';
 import { INSPECT_HELP } from './help';
-import { inspectorEnv, startInspector } from './serve';
+import { inspectorEnv, openInspector } from './serve';
 import { painter, requestLine } from './terminal';
 
 /** `readme-metrics inspect`: the collector and dashboard alone, until Ctrl-C. */
@@ -13,13 +13,7 @@ export async function runInspect(argv: readonly string[]): Promise<number> {
   }
   if (args.rest.length) throw new Error(`inspect takes no command (did you mean readme-metrics dev -- ${args.rest.join(' ')}?)`);
   const p = painter(process.stderr);
-  const say = (line: string) => process.stderr.write(`${p.dim('[readme-metrics]')} ${line}\n`);
-  const collector = await startInspector(
-    { port: parsePort(args.values.port), store: args.values.store, maxEntries: parsePositive('max-entries', args.values['max-entries']) },
-    say,
-  );
-  say(`dashboard ${p.bold(collector.url)}`);
-  if (collector.persistFile) say(`logs kept in ${collector.persistFile}${collector.restored ? ` (${collector.restored} restored)` : ''}`);
+  const { collector, say } = await openInspector(args.values, p);
   say('point an app at it with this environment (stdout, ready for `export`):');
   const env = { ...inspectorEnv(collector, process.env.README_API_KEY), NODE_OPTIONS: `--require ${REGISTER_PATH}` };
   // Values go to stdout alone so `eval "$(readme-metrics inspect | head -7)"`-style use stays clean.

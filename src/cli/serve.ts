@@ -1,5 +1,7 @@
 import { resolve } from 'node:path';
 import { startCollector, type Collector } from '../inspector/collector';
+import { parsePort, parsePositive } from './args';
+import type { Painter } from './terminal';
 
 /** R-D-M-E on a phone keypad; nothing common listens there. */
 export const DEFAULT_PORT = 7363;
@@ -41,3 +43,23 @@ export function inspectorEnv(collector: Collector, apiKey: string | undefined): 
 
 /** Sent when the user has no key of their own: the inspector accepts any. */
 export const LOCAL_API_KEY = 'rdme_local_inspector';
+
+/**
+ * What `dev` and `inspect` share: start the inspector from the parsed flags, say where the dashboard
+ * is (and where logs are kept), and return the collector with the line printer both commands use.
+ */
+export async function openInspector(
+  values: Record<string, string | undefined>,
+  p: Painter,
+): Promise<{ collector: Collector; say: (line: string) => void }> {
+  const say = (line: string): void => {
+    process.stderr.write(`${p.dim('[readme-metrics]')} ${line}\n`);
+  };
+  const collector = await startInspector(
+    { port: parsePort(values.port), store: values.store, maxEntries: parsePositive('max-entries', values['max-entries']) },
+    say,
+  );
+  say(`dashboard ${p.bold(collector.url)}`);
+  if (collector.persistFile) say(`logs kept in ${collector.persistFile}${collector.restored ? ` (${collector.restored} restored)` : ''}`);
+  return { collector, say };
+}
