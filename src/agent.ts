@@ -216,9 +216,7 @@ export class Agent {
   async flush(timeoutMs = DEFAULT_FLUSH_TIMEOUT_MS): Promise<Stats> {
     await this.ready;
     while (this.groupings.size > 0) await Promise.all([...this.groupings]);
-    if (!this.sink) return this.stats();
-    const stats = await this.sink.flush(timeoutMs);
-    return { ...stats, skipped: stats.skipped + this.skipped };
+    return this.sink ? this.withOwnCounts(await this.sink.flush(timeoutMs)) : this.stats();
   }
 
   async shutdown(timeoutMs = DEFAULT_FLUSH_TIMEOUT_MS): Promise<Stats> {
@@ -230,7 +228,11 @@ export class Agent {
   }
 
   stats(): Stats {
-    const stats = this.sink ? this.sink.stats() : emptyStats();
+    return this.withOwnCounts(this.sink ? this.sink.stats() : emptyStats());
+  }
+
+  /** The pipeline counts what it built; requests skipped before it (grouping) are counted here. */
+  private withOwnCounts(stats: Stats): Stats {
     return { ...stats, skipped: stats.skipped + this.skipped };
   }
 }

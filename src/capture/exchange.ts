@@ -22,12 +22,27 @@ export class Exchange {
     this.originalUrl = req.url ?? '/';
   }
 
+  /** Both bodies as captured; HEAD, 204 and 304 send none, whatever the app wrote. */
+  protected takeBodies(method: string, status: number): Pick<
+    RawCapture,
+    'requestBody' | 'requestBodySize' | 'requestBodyTruncated' | 'responseBody' | 'responseBodySize' | 'responseBodyTruncated'
+  > {
+    const noBody = method === 'HEAD' || status === 204 || status === 304;
+    return {
+      requestBody: this.requestBody.take(),
+      requestBodySize: this.requestBody.size,
+      requestBodyTruncated: this.requestBody.truncated,
+      responseBody: noBody ? null : this.responseBody.take(),
+      responseBodySize: noBody ? 0 : this.responseBody.size,
+      responseBodyTruncated: noBody ? false : this.responseBody.truncated,
+    };
+  }
+
   /** Reads what is left to read off req/res once the response is over. */
   toRawCapture(): RawCapture {
     const { req, res } = this;
     const header = (res as ServerResponse & { _header?: unknown })._header;
     const sent = typeof header === 'string' ? header : null;
-    const noBody = req.method === 'HEAD' || res.statusCode === 204 || res.statusCode === 304;
     const socket = req.socket as (typeof req.socket & { encrypted?: boolean }) | null;
     return {
       id: this.id,
@@ -39,16 +54,11 @@ export class Exchange {
       requestHeaders: req.rawHeaders.slice(),
       remoteAddress: socket?.remoteAddress,
       encrypted: Boolean(socket?.encrypted),
-      requestBody: this.requestBody.take(),
-      requestBodySize: this.requestBody.size,
-      requestBodyTruncated: this.requestBody.truncated,
       statusCode: res.statusCode,
       statusMessage: res.statusMessage ?? '',
       responseHeaderBlock: sent,
       responseHeaders: sent === null ? stringHeaders(res.getHeaders()) : null,
-      responseBody: noBody ? null : this.responseBody.take(),
-      responseBodySize: noBody ? 0 : this.responseBody.size,
-      responseBodyTruncated: noBody ? false : this.responseBody.truncated,
+      ...this.takeBodies(req.method ?? 'GET', res.statusCode),
       aborted: !res.writableFinished,
       route: routeOf(req),
       group: undefined,
@@ -56,7 +66,7 @@ export class Exchange {
   }
 }
 
-function stringHeaders(h: Record<string, unknown>): Record<string, string | string[]> {
+export function stringHeaders(h: Record<string, unknown>): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   for (const [k, v] of Object.entries(h)) {
     if (v === undefined) continue;
@@ -66,8 +76,8 @@ function stringHeaders(h: Record<string, unknown>): Record<string, string | stri
 }
 
 /** Express 4/5 leave the matched route on the request; other frameworks are taught in capture/routes. */
-function routeOf(req: IncomingMessage): string | undefined {
-  const r = req as IncomingMessage & { route?: { path?: unknown }; baseUrl?: unknown; [ROUTE]?: string };
+export function routeOf(req: object): string | undefined {
+  const r = req as { route?: { path?: unknown }; baseUrl?: unknown; [ROUTE]?: string };
   if (typeof r[ROUTE] === 'string') return r[ROUTE];
   if (r.route && typeof r.route.path === 'string') {
     return (typeof r.baseUrl === 'string' ? r.baseUrl : '') + r.route.path;

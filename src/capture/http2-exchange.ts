@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerHttp2Stream } from 'node:http2';
-import { Exchange, ROUTE } from './exchange';
+import { Exchange, routeOf, stringHeaders } from './exchange';
 import { withoutPseudo } from './http2-shims';
 import type { RawCapture } from './raw-capture';
 
@@ -38,7 +38,6 @@ export class Http2Exchange extends Exchange {
     const status = sent ? Number(sent[':status']) : Number(compat.statusCode);
     const statusCode = Number.isInteger(status) ? status : 200;
     const method = String(headers[':method'] ?? 'GET');
-    const noBody = method === 'HEAD' || statusCode === 204 || statusCode === 304;
     return {
       id: this.id,
       startedDateTime: this.startedDateTime,
@@ -49,18 +48,13 @@ export class Http2Exchange extends Exchange {
       requestHeaders: withoutPseudoPairs(this.rawHeaders),
       remoteAddress: this.remoteAddress,
       encrypted: this.encrypted,
-      requestBody: this.requestBody.take(),
-      requestBodySize: this.requestBody.size,
-      requestBodyTruncated: this.requestBody.truncated,
       statusCode,
       // HTTP/2 has no reason phrase.
       statusMessage: '',
       // The nearest thing to "the header block as sent": HPACK has no text form, so render one.
       responseHeaderBlock: sent ? headerBlock(statusCode, sent) : null,
-      responseHeaders: sent ? null : stringHeaders(typeof compat.getHeaders === 'function' ? compat.getHeaders() : {}),
-      responseBody: noBody ? null : this.responseBody.take(),
-      responseBodySize: noBody ? 0 : this.responseBody.size,
-      responseBodyTruncated: noBody ? false : this.responseBody.truncated,
+      responseHeaders: sent ? null : stringHeaders(withoutPseudo(typeof compat.getHeaders === 'function' ? compat.getHeaders() : {})),
+      ...this.takeBodies(method, statusCode),
       // writableFinished is no guide: a stream both sides ended can close before its 'finish'.
       aborted: stream.aborted || !stream.writableEnded || (stream.rstCode ?? 0) !== 0,
       route: routeOf(this.req),
@@ -103,22 +97,6 @@ function headerBlock(status: number, sent: OutgoingHttpHeaders): string {
     for (const value of Array.isArray(v) ? v : [v]) block += `${name}: ${String(value)}\r\n`;
   }
   return `${block}\r\n`;
-}
-
-function stringHeaders(h: OutgoingHttpHeaders): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  for (const [k, v] of Object.entries(withoutPseudo(h))) {
-    if (v === undefined) continue;
-    out[k] = Array.isArray(v) ? v.map(String) : String(v);
-  }
-  return out;
-}
-
-function routeOf(req: object): string | undefined {
-  const r = req as { [ROUTE]?: unknown; route?: { path?: unknown }; baseUrl?: unknown };
-  if (typeof r[ROUTE] === 'string') return r[ROUTE];
-  if (r.route && typeof r.route.path === 'string') return (typeof r.baseUrl === 'string' ? r.baseUrl : '') + r.route.path;
-  return undefined;
 }
 
 /** Turns the flat list Node hands to 'stream' listeners into one, or builds it from the object. */
