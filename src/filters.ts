@@ -3,14 +3,25 @@ import type { Config } from './config/resolve';
 
 /** Request-level rules decided before any capture work: methods, hosts, paths and sampling. */
 export function shouldLog(req: IncomingMessage, c: Readonly<Config>, sample = Math.random): boolean {
-  const method = (req.method ?? 'GET').toUpperCase();
-  if (c.ignoreMethods.some((m) => m.toUpperCase() === method)) return false;
+  if (c.ignoreMethods.length > 0 && methodIgnored(req.method ?? 'GET', c.ignoreMethods)) return false;
   // HTTP/2 requests carry the host in :authority and often have no Host header at all.
   const host = req.headers.host ?? (req.headers as Record<string, string | undefined>)[':authority'];
   if (c.allowedHttpHosts && !hostAllowed(host, c.allowedHttpHosts)) return false;
   if (c.ignorePaths && pathIgnored(req.url ?? '/', c.ignorePaths)) return false;
   if (c.sampleRate < 1 && sample() >= c.sampleRate) return false;
   return true;
+}
+
+// Per request this is one Set lookup: the upper-cased list is built once per config.
+const methodSets = new WeakMap<readonly string[], Set<string>>();
+
+function methodIgnored(method: string, ignored: readonly string[]): boolean {
+  let set = methodSets.get(ignored);
+  if (!set) {
+    set = new Set(ignored.map((m) => m.toUpperCase()));
+    methodSets.set(ignored, set);
+  }
+  return set.has(method) || set.has(method.toUpperCase());
 }
 
 /** A Host matches an entry with or without its port. */

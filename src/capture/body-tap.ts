@@ -1,46 +1,60 @@
 import { isUint8Array } from 'node:util/types';
+import type { CapturedBody } from './raw-capture';
 
-/** Collects a body's chunks up to a byte cap while counting every byte that went by. */
+const UTF8 = new Set([undefined, 'utf8', 'utf-8', 'UTF8', 'UTF-8']);
+
+/**
+ * Collects a body's chunks up to a byte cap while counting every byte that went by. Chunks are kept
+ * as handed over, strings included: most bodies are one chunk, which is then passed on without a copy
+ * or an encoding pass on the app's thread.
+ */
 export class BodyTap {
-  private chunks: Buffer[] = [];
+  private chunks: CapturedBody[] | null = null;
   captured = 0;
   size = 0;
   constructor(private readonly cap: number) {}
 
   add(chunk: unknown, encoding?: unknown): void {
-    let buf: Buffer;
+    let piece: CapturedBody;
+    let length: number;
     if (typeof chunk === 'string') {
-      buf = Buffer.from(chunk, typeof encoding === 'string' && Buffer.isEncoding(encoding) ? encoding : 'utf8');
+      if (UTF8.has(encoding as string | undefined)) {
+        piece = chunk;
+        length = Buffer.byteLength(chunk, 'utf8');
+      } else {
+        piece = Buffer.from(chunk, typeof encoding === 'string' && Buffer.isEncoding(encoding) ? encoding : 'utf8');
+        length = piece.length;
+      }
     } else if (isUint8Array(chunk)) {
-      buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      piece = chunk;
+      length = chunk.byteLength;
     } else {
       return;
     }
-    this.size += buf.length;
+    if (length === 0) return;
+    this.size += length;
     const room = this.cap - this.captured;
     if (room <= 0) return;
-    const kept = buf.length <= room ? buf : buf.subarray(0, room);
-    this.chunks.push(kept);
-    this.captured += kept.length;
+    if (length > room) {
+      const bytes = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece;
+      piece = bytes.subarray(0, room);
+      length = room;
+    }
+    if (this.chunks === null) this.chunks = [piece];
+    else this.chunks.push(piece);
+    this.captured += length;
   }
 
   get truncated(): boolean {
     return this.size > this.captured;
   }
 
-  /**
-   * One copy into memory that owns its ArrayBuffer, so it can be transferred to the worker
-   * (a pooled Buffer shares its ArrayBuffer with unrelated data and must never be transferred).
-   */
-  take(): Uint8Array | null {
-    if (this.size === 0) return null;
-    const out = new Uint8Array(this.captured);
-    let offset = 0;
-    for (const c of this.chunks) {
-      out.set(c, offset);
-      offset += c.length;
-    }
-    this.chunks = [];
-    return out;
+  /** The captured bytes: the lone chunk itself when there was one, else one joined Buffer. */
+  take(): CapturedBody | null {
+    const chunks = this.chunks;
+    if (chunks === null) return null;
+    this.chunks = null;
+    if (chunks.length === 1) return chunks[0];
+    return Buffer.concat(chunks.map((c) => (typeof c === 'string' ? Buffer.from(c, 'utf8') : c)));
   }
 }

@@ -22,20 +22,17 @@ export class Exchange {
     this.originalUrl = req.url ?? '/';
   }
 
-  /** Both bodies as captured; HEAD, 204 and 304 send none, whatever the app wrote. */
-  protected takeBodies(method: string, status: number): Pick<
-    RawCapture,
-    'requestBody' | 'requestBodySize' | 'requestBodyTruncated' | 'responseBody' | 'responseBodySize' | 'responseBodyTruncated'
-  > {
-    const noBody = method === 'HEAD' || status === 204 || status === 304;
-    return {
-      requestBody: this.requestBody.take(),
-      requestBodySize: this.requestBody.size,
-      requestBodyTruncated: this.requestBody.truncated,
-      responseBody: noBody ? null : this.responseBody.take(),
-      responseBodySize: noBody ? 0 : this.responseBody.size,
-      responseBodyTruncated: noBody ? false : this.responseBody.truncated,
-    };
+  /** Both bodies as captured, onto the capture; HEAD, 204 and 304 send none, whatever the app wrote. */
+  protected fillBodies(out: RawCapture, method: string, status: number): RawCapture {
+    out.requestBody = this.requestBody.take();
+    out.requestBodySize = this.requestBody.size;
+    out.requestBodyTruncated = this.requestBody.truncated;
+    if (method !== 'HEAD' && status !== 204 && status !== 304) {
+      out.responseBody = this.responseBody.take();
+      out.responseBodySize = this.responseBody.size;
+      out.responseBodyTruncated = this.responseBody.truncated;
+    }
+    return out;
   }
 
   /** Reads what is left to read off req/res once the response is over. */
@@ -44,25 +41,36 @@ export class Exchange {
     const header = (res as ServerResponse & { _header?: unknown })._header;
     const sent = typeof header === 'string' ? header : null;
     const socket = req.socket as (typeof req.socket & { encrypted?: boolean }) | null;
-    return {
-      id: this.id,
-      startedDateTime: this.startedDateTime,
-      durationMs: performance.now() - this.start,
-      method: req.method ?? 'GET',
-      url: this.originalUrl,
-      httpVersion: req.httpVersion,
-      requestHeaders: req.rawHeaders.slice(),
-      remoteAddress: socket?.remoteAddress,
-      encrypted: Boolean(socket?.encrypted),
-      statusCode: res.statusCode,
-      statusMessage: res.statusMessage ?? '',
-      responseHeaderBlock: sent,
-      responseHeaders: sent === null ? stringHeaders(res.getHeaders()) : null,
-      ...this.takeBodies(req.method ?? 'GET', res.statusCode),
-      aborted: !res.writableFinished,
-      route: routeOf(req),
-      group: undefined,
-    };
+    const method = req.method ?? 'GET';
+    return this.fillBodies(
+      {
+        id: this.id,
+        startedDateTime: this.startedDateTime,
+        durationMs: performance.now() - this.start,
+        method,
+        url: this.originalUrl,
+        httpVersion: req.httpVersion,
+        // Not copied: Node never changes rawHeaders after parsing, and the capture is read right away.
+        requestHeaders: req.rawHeaders,
+        remoteAddress: socket?.remoteAddress,
+        encrypted: Boolean(socket?.encrypted),
+        statusCode: res.statusCode,
+        statusMessage: res.statusMessage ?? '',
+        responseHeaderBlock: sent,
+        responseHeaders: sent === null ? stringHeaders(res.getHeaders()) : null,
+        requestBody: null,
+        requestBodySize: 0,
+        requestBodyTruncated: false,
+        responseBody: null,
+        responseBodySize: 0,
+        responseBodyTruncated: false,
+        aborted: !res.writableFinished,
+        route: routeOf(req),
+        group: undefined,
+      },
+      method,
+      res.statusCode,
+    );
   }
 }
 

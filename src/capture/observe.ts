@@ -17,11 +17,12 @@ export interface CaptureHooks {
   maxBodySize(): number;
 }
 
-// Per-request state lives in WeakMaps: no own properties are added to the app's req/res, so V8's
-// hidden classes for them stay exactly as without us, and nothing outlives the request.
-const byRequest = new WeakMap<IncomingMessage, Exchange>();
-const byResponse = new WeakMap<ServerResponse, Exchange>();
-const seen = new WeakSet<IncomingMessage>();
+// Per-request state is one symbol-keyed slot on req and res, set before the app sees them: every
+// request takes the same hidden-class transition at the same point, so the app's code stays
+// monomorphic, and there is no WeakMap whose entries every garbage collection has to trace.
+// null marks a request looked at and left alone.
+const EXCHANGE = Symbol('readme-metrics.exchange');
+type Tagged = { [EXCHANGE]?: Exchange | null };
 
 let hooks: CaptureHooks | undefined;
 let inFlight = 0;
@@ -89,8 +90,8 @@ function patchEmit(proto: EmitterProto): void {
 }
 
 function observe(req: IncomingMessage, res: ServerResponse, server?: http.Server): void {
-  if (!hooks || seen.has(req)) return;
-  seen.add(req);
+  if (!hooks || (req as Tagged)[EXCHANGE] !== undefined) return;
+  (req as Tagged)[EXCHANGE] = null;
   try {
     remember(server);
     // Upgrades and tunnels are not request/response exchanges: leave them untouched.
@@ -98,22 +99,22 @@ function observe(req: IncomingMessage, res: ServerResponse, server?: http.Server
     const id = hooks.begin(req, res);
     if (id === undefined) return;
     const exchange = new Exchange(id, req, res, hooks.maxBodySize());
-    byRequest.set(req, exchange);
-    byResponse.set(res, exchange);
+    (req as Tagged)[EXCHANGE] = exchange;
+    (res as Tagged)[EXCHANGE] = exchange;
     inFlight++;
-    res.on('close', onResponseClose);
   } catch (err) {
     hooks.fail('request start', err);
   }
 }
 
-// 'close' fires for every response: after 'finish' when it completed, alone when the client left
-// (an aborted response never reaches http.server.response.finish).
-function onResponseClose(this: ServerResponse): void {
-  const exchange = byResponse.get(this);
+// 'close' is emitted once for every response: after 'finish' when it completed, alone when the client
+// left (an aborted response never reaches http.server.response.finish). Seen through the wrapped
+// emit rather than a listener per response.
+function onResponseClose(res: ServerResponse): void {
+  const exchange = (res as Tagged)[EXCHANGE];
   if (!exchange || !hooks) return;
-  byResponse.delete(this);
-  byRequest.delete(exchange.req);
+  (res as Tagged)[EXCHANGE] = null;
+  (exchange.req as Tagged)[EXCHANGE] = null;
   inFlight--;
   try {
     hooks.complete(exchange);
@@ -132,8 +133,8 @@ type AnyFn = (...args: unknown[]) => unknown;
 function patchPrototypes(): void {
   shimmer.wrap(IncomingMessage.prototype as unknown as Record<string, AnyFn>, 'push', (original) =>
     function push(this: IncomingMessage, chunk: unknown, encoding?: unknown) {
-      const exchange = byRequest.get(this);
-      if (exchange !== undefined && chunk !== null && chunk !== undefined) {
+      const exchange = (this as Tagged)[EXCHANGE];
+      if (exchange && chunk !== null && chunk !== undefined) {
         try {
           exchange.requestBody.add(chunk, encoding);
         } catch (err) {
@@ -152,6 +153,20 @@ function patchPrototypes(): void {
       return original.apply(this, arguments as unknown as unknown[]);
     },
   );
+  // emit is inherited from EventEmitter: ours goes on ServerResponse.prototype alone and defers to
+  // whatever the parent's emit is at call time, so a later patch of EventEmitter still applies.
+  // Someone else's own emit there (another agent's wrap) is kept and called instead.
+  const own = Object.getOwnPropertyDescriptor(ServerResponse.prototype, 'emit')?.value as AnyFn | undefined;
+  const parent = Object.getPrototypeOf(ServerResponse.prototype) as { emit: AnyFn };
+  Object.defineProperty(ServerResponse.prototype, 'emit', {
+    configurable: true,
+    writable: true,
+    value: function emit(this: ServerResponse, event: unknown) {
+      if (event === 'close') onResponseClose(this);
+      // eslint-disable-next-line prefer-rest-params
+      return (own ?? parent.emit).apply(this, arguments as unknown as unknown[]);
+    },
+  });
   shimmer.wrap(responseProto, 'end', (original) =>
     function end(this: ServerResponse, chunk: unknown, encoding?: unknown) {
       if (typeof chunk !== 'function') tapResponse(this, chunk, encoding);
@@ -162,8 +177,8 @@ function patchPrototypes(): void {
 }
 
 function tapResponse(res: ServerResponse, chunk: unknown, encoding: unknown): void {
-  const exchange = byResponse.get(res);
-  if (exchange === undefined || chunk === null || chunk === undefined || res.writableEnded) return;
+  const exchange = (res as Tagged)[EXCHANGE];
+  if (!exchange || chunk === null || chunk === undefined || res.writableEnded) return;
   try {
     exchange.responseBody.add(chunk, encoding);
   } catch (err) {

@@ -1,4 +1,10 @@
 /**
+ * A captured body: bytes, or a string the app wrote as UTF-8 (kept as is so the app's thread does not
+ * encode it; it is the same bytes once encoded).
+ */
+export type CapturedBody = Uint8Array | string;
+
+/**
  * Everything observed about one exchange, as plain data: what capture hands to the rest of the
  * pipeline (possibly in a worker thread). Bodies are bytes as they crossed the wire, up to the cap.
  */
@@ -13,7 +19,7 @@ export interface RawCapture {
   requestHeaders: string[];
   remoteAddress: string | undefined;
   encrypted: boolean;
-  requestBody: Uint8Array | null;
+  requestBody: CapturedBody | null;
   requestBodySize: number;
   requestBodyTruncated: boolean;
   statusCode: number;
@@ -25,7 +31,7 @@ export interface RawCapture {
   responseHeaderBlock: string | null;
   /** Headers set but never sent (aborted before the response started). */
   responseHeaders: Record<string, string | string[]> | null;
-  responseBody: Uint8Array | null;
+  responseBody: CapturedBody | null;
   responseBodySize: number;
   responseBodyTruncated: boolean;
   /** The client left before the response finished. */

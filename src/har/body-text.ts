@@ -1,4 +1,5 @@
 import { isUtf8 } from 'node:buffer';
+import type { CapturedBody } from '../capture/raw-capture';
 
 const TEXT_TYPES = /^(text\/|application\/(json|[\w.+-]+\+json|xml|[\w.+-]+\+xml|javascript|ecmascript|x-www-form-urlencoded|graphql|x-ndjson|ld\+json|problem\+json|yaml|x-yaml|csv)\b)|^(image\/svg\+xml|multipart\/form-data)/i;
 
@@ -12,9 +13,11 @@ export function isTextType(mimeType: string): boolean {
  * A body cut at the cap (`partial`) may end inside a character: those last 1-3 bytes are dropped so
  * the rest stays readable text (the caller reports how many bytes the text holds).
  */
-export function bodyText(body: Uint8Array, mimeType: string, partial = false): { text: string; encoding?: 'base64' } {
-  const buf = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+export function bodyText(body: CapturedBody, mimeType: string, partial = false): { text: string; encoding?: 'base64' } {
   const looksText = mimeType === '' || isTextType(mimeType);
+  // A string the app wrote whole is already the text; a cut one is re-checked as bytes below.
+  if (typeof body === 'string' && looksText && !partial) return { text: body };
+  const buf = asBuffer(body);
   if (looksText) {
     if (isUtf8(buf)) return { text: buf.toString('utf8') };
     if (partial) {
@@ -23,6 +26,17 @@ export function bodyText(body: Uint8Array, mimeType: string, partial = false): {
     }
   }
   return { text: buf.toString('base64'), encoding: 'base64' };
+}
+
+/** Whether a captured body holds anything (a string's length is 0 exactly when its bytes are). */
+export function bodyLength(body: CapturedBody): number {
+  return typeof body === 'string' ? body.length : body.byteLength;
+}
+
+/** Bytes of a captured body, without a copy when it already is bytes. */
+export function asBuffer(body: CapturedBody): Buffer {
+  if (typeof body === 'string') return Buffer.from(body, 'utf8');
+  return Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
 }
 
 /** How many bytes at the end start a UTF-8 sequence that the buffer cuts short (0 when none). */

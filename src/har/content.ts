@@ -1,5 +1,6 @@
 import type { HarContent } from './types';
-import { bodyText, mimeTypeOf, textByteLength, truncationComment } from './body-text';
+import type { CapturedBody } from '../capture/raw-capture';
+import { asBuffer, bodyText, bodyLength, mimeTypeOf, textByteLength, truncationComment } from './body-text';
 import { decodeUpTo } from './decode';
 
 /**
@@ -8,7 +9,7 @@ import { decodeUpTo } from './decode';
  * captured and decoded, and the bytes that went over the wire otherwise (the comment says which).
  */
 export function responseContent(
-  body: Uint8Array | null,
+  body: CapturedBody | null,
   size: number,
   truncated: boolean,
   contentType: string,
@@ -16,10 +17,10 @@ export function responseContent(
   maxBodySize: number,
 ): HarContent {
   const mimeType = contentType;
-  if (body === null || body.byteLength === 0) return { text: '', size, mimeType };
+  if (body === null || bodyLength(body) === 0) return { text: '', size, mimeType };
   const mime = mimeTypeOf(contentType);
   const codings = codingsOf(contentEncoding);
-  const decoded = codings.length > 0 ? decodeUpTo(body, codings, maxBodySize, truncated) : undefined;
+  const decoded = codings.length > 0 ? decodeUpTo(asBuffer(body), codings, maxBodySize, truncated) : undefined;
 
   if (!decoded) {
     const t = bodyText(body, mime, truncated);

@@ -1,9 +1,10 @@
 import type { PostData, PostDataParam } from './types';
-import { bodyText, mimeTypeOf, textByteLength, truncationComment } from './body-text';
+import type { CapturedBody } from '../capture/raw-capture';
+import { asBuffer, bodyText, mimeTypeOf, textByteLength, truncationComment } from './body-text';
 
 /** HAR postData for a request body; undefined when the request had none. */
 export async function postData(
-  body: Uint8Array | null,
+  body: CapturedBody | null,
   size: number,
   truncated: boolean,
   contentType: string | undefined,
@@ -13,9 +14,9 @@ export async function postData(
   const mime = mimeTypeOf(fullType);
   const out: PostData = { mimeType: fullType };
   if (!truncated && mime === 'application/x-www-form-urlencoded') {
-    out.params = [...new URLSearchParams(Buffer.from(body).toString('utf8'))].map(([name, value]) => ({ name, value }));
+    out.params = [...new URLSearchParams(typeof body === 'string' ? body : asBuffer(body).toString('utf8'))].map(([name, value]) => ({ name, value }));
   } else if (!truncated && mime === 'multipart/form-data') {
-    const params = await multipartParams(body, fullType).catch(() => undefined);
+    const params = await multipartParams(asBuffer(body), fullType).catch(() => undefined);
     if (params) out.params = params;
     else Object.assign(out, bodyText(body, mime, truncated));
   } else {
@@ -26,7 +27,7 @@ export async function postData(
 }
 
 /** Fields keep their value; files become data URLs, as ReadMe's SDKs send them. */
-async function multipartParams(body: Uint8Array, contentType: string): Promise<PostDataParam[]> {
+async function multipartParams(body: Buffer, contentType: string): Promise<PostDataParam[]> {
   // Loaded on first use: only the pipeline (the worker, by default) parses multipart.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { Busboy } = require('@fastify/busboy') as typeof import('@fastify/busboy');
@@ -56,6 +57,6 @@ async function multipartParams(body: Uint8Array, contentType: string): Promise<P
     bb.on('finish', () => {
       Promise.all(pending).then(() => resolve(params), reject);
     });
-    bb.end(Buffer.from(body));
+    bb.end(body);
   });
 }

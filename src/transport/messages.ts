@@ -1,8 +1,8 @@
-import type { RawCapture } from '../capture/raw-capture';
+import type { PackedBatch } from './handoff';
 import type { Stats } from './settings';
 
 export type ToWorker =
-  | { type: 'captures'; items: RawCapture[] }
+  | { type: 'captures'; batch: PackedBatch }
   | { type: 'flush'; id: number; timeoutMs: number };
 
 export type FromWorker =

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { RawCapture } from '../capture/raw-capture';
 import { debug, errorMessage, warnOnce } from '../debug';
+import { CaptureBatch, unpack } from './handoff';
 import type { FromWorker } from './messages';
 import type { Pipeline } from './pipeline';
 import { emptyStats, type PipelineSettings, type Stats } from './settings';
@@ -53,14 +54,14 @@ class InProcessSink implements Sink {
   }
 }
 
-/** Captures cross to the worker in small batches; body bytes are transferred, not copied. */
+/** Captures cross to the worker in small batches (see handoff.ts); body bytes are transferred. */
 const HANDOFF_BATCH = 64;
+const HANDOFF_BYTES = 1024 * 1024;
 const HANDOFF_DELAY_MS = 20;
 
 class WorkerSink implements Sink {
   private readonly worker: Worker;
-  private pending: RawCapture[] = [];
-  private transfer: ArrayBuffer[] = [];
+  private batch = new CaptureBatch();
   private timer: NodeJS.Timeout | null = null;
   private lastStats: Stats = emptyStats();
   private nextFlushId = 1;
@@ -101,18 +102,15 @@ class WorkerSink implements Sink {
   private failOver(err: unknown): void {
     warnOnce('worker-error', `the background worker failed (${errorMessage(err)}); sending from the main thread`);
     this.fallback = new InProcessSink(this.settings, this.events);
-    for (const raw of this.pending) this.fallback.submit(raw);
-    this.pending = [];
+    for (const raw of unpack(this.batch.take().message)) this.fallback.submit(raw);
     for (const resolve of this.waiting.values()) resolve(this.lastStats);
     this.waiting.clear();
   }
 
   submit(raw: RawCapture): void {
     if (this.fallback) return this.fallback.submit(raw);
-    this.pending.push(raw);
-    if (raw.requestBody) this.transfer.push(raw.requestBody.buffer as ArrayBuffer);
-    if (raw.responseBody) this.transfer.push(raw.responseBody.buffer as ArrayBuffer);
-    if (this.pending.length >= HANDOFF_BATCH) this.handOff();
+    this.batch.add(raw);
+    if (this.batch.length >= HANDOFF_BATCH || this.batch.bodyBytes >= HANDOFF_BYTES) this.handOff();
     else if (!this.timer) {
       this.timer = setTimeout(() => this.handOff(), HANDOFF_DELAY_MS);
       this.timer.unref();
@@ -124,15 +122,13 @@ class WorkerSink implements Sink {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    if (this.pending.length === 0) return;
-    const items = this.pending;
-    const transfer = this.transfer;
-    this.pending = [];
-    this.transfer = [];
+    if (this.batch.length === 0) return;
+    const n = this.batch.length;
+    const { message, transfer } = this.batch.take();
     try {
-      this.worker.postMessage({ type: 'captures', items }, transfer);
+      this.worker.postMessage({ type: 'captures', batch: message }, transfer);
     } catch (err) {
-      debug(`could not hand ${items.length} capture(s) to the worker: ${errorMessage(err)}`);
+      debug(`could not hand ${n} capture(s) to the worker: ${errorMessage(err)}`);
     }
   }
 

@@ -1,6 +1,7 @@
 // Entry point of the background worker thread: the pipeline runs here so the app's event loop
 // only captures. Messages: captures in; flush requests answered with stats; the base URL out.
 import { parentPort, workerData } from 'node:worker_threads';
+import { unpack } from './handoff';
 import { Pipeline } from './pipeline';
 import type { PipelineSettings } from './settings';
 import type { ToWorker } from './messages';
@@ -15,7 +16,7 @@ pipeline.start();
 
 port.on('message', (msg: ToWorker) => {
   if (msg.type === 'captures') {
-    for (const raw of msg.items) pipeline.add(raw);
+    for (const raw of unpack(msg.batch)) pipeline.add(raw);
   } else if (msg.type === 'flush') {
     pipeline.flush(msg.timeoutMs).then(
       (stats) => port.postMessage({ type: 'flushed', id: msg.id, stats }),
