@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { COLLECTOR_DOWN_HELP, parseCollectorDownArgs } from './lib/args.mjs';
 import { environment, requireBuild } from './lib/bench.mjs';
 import { sdkEnv, startCountingCollector } from './lib/collector.mjs';
-import { pinningPlan, pinSelf } from './lib/cpu.mjs';
+import { pinEventLoop, pinningPlan, pinSelf } from './lib/cpu.mjs';
 import { loadSpec, runLoad } from './lib/load.mjs';
 import { mb, memoryOf, sampleRss } from './lib/memory.mjs';
 import { controlStats, OUTPUT, startServer } from './lib/server.mjs';
@@ -91,7 +91,7 @@ export async function main(argv = process.argv.slice(2)) {
     await sleep(500);
     const startRss = memoryOf(server.pid).rss;
     const sampler = sampleRss(server.pid, 1_000);
-    const load = await runLoad(loadSpec(server, scenario, opts), plan);
+    const load = await runLoad(loadSpec(server, scenario, opts), plan, { onMeasure: () => pinEventLoop(plan, server.pid) });
     const samples = sampler.stop();
     const alive = server.alive();
     const endRss = memoryOf(server.pid).rss;

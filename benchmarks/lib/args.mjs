@@ -7,6 +7,7 @@ const COMMON = {
   connections: { type: 'string' },
   pipelining: { type: 'string' },
   'no-pin': { type: 'boolean', default: false },
+  'pin-mode': { type: 'string', default: 'event-loop' },
   'server-cpu': { type: 'string', default: '0' },
   'load-cpu': { type: 'string', default: '1' },
   out: { type: 'string' },
@@ -20,6 +21,11 @@ function number(name, raw, fallback, { min = 0, integer = false } = {}) {
     throw new Error(`--${name} expects ${integer ? 'a whole number' : 'a number'} >= ${min}, got ${JSON.stringify(raw)}`);
   }
   return n;
+}
+
+function pinMode(raw) {
+  if (raw !== 'event-loop' && raw !== 'process') throw new Error(`--pin-mode expects event-loop or process, got ${JSON.stringify(raw)}`);
+  return raw;
 }
 
 function list(raw) {
@@ -47,6 +53,7 @@ export function parseBenchArgs(argv) {
     pipelining: number('pipelining', values.pipelining, 1, { min: 1, integer: true }),
     only: list(values.only),
     pin: !values['no-pin'],
+    pinMode: pinMode(values['pin-mode']),
     serverCpu: values['server-cpu'],
     loadCpu: values['load-cpu'],
     out: values.out,
@@ -78,6 +85,7 @@ export function parseCollectorDownArgs(argv) {
     scenario: values.scenario,
     backgroundWorkerMode: values['background-worker-mode'] === 'true',
     pin: !values['no-pin'],
+    pinMode: pinMode(values['pin-mode']),
     serverCpu: values['server-cpu'],
     loadCpu: values['load-cpu'],
     out: values.out,
@@ -93,6 +101,9 @@ export const BENCH_HELP = `Usage: npm run bench -- [flags]      (or: node benchm
   --pipelining <n>    autocannon pipelining (default 1)
   --only <list>       comma-separated scenario and/or variant names (baselines are added as needed)
   --no-pin            do not pin processes to CPUs with taskset
+  --pin-mode <m>      event-loop (default): the app's main thread alone on the server CPU, its other
+                      threads (the SDK's worker among them) with the load generator;
+                      process: the whole app process on the server CPU
   --server-cpu <n>    CPU for the app server (default 0)
   --load-cpu <n>      CPU for autocannon, the collector and this runner (default 1)
   --out <file>        JSON results (default test-output/bench/results.json)
@@ -107,6 +118,6 @@ export const COLLECTOR_DOWN_HELP = `Usage: npm run bench:collector-down -- [flag
   --background-worker-mode <true|false>   (default true)
   --connections <n>   autocannon connections (default 50)
   --warmup <s>        unmeasured load first (default 0)
-  --no-pin, --server-cpu <n>, --load-cpu <n>   as for npm run bench
+  --no-pin, --pin-mode <m>, --server-cpu <n>, --load-cpu <n>   as for npm run bench
   --out <file>        JSON results (default test-output/bench/collector-down.json)
 `;

@@ -1,5 +1,5 @@
 // Runs in its own process (pinned to the load CPU): an optional warmup, then the measured run.
-// Prints one JSON line with the measured result, and nothing else on stdout.
+// Prints a mark when the measured run starts, then one JSON line with the measured result.
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -21,6 +21,8 @@ function run(duration) {
 }
 
 if (spec.warmup > 0) await run(spec.warmup);
+// The parent pins threads and reads their CPU time at this mark.
+process.stdout.write(`${JSON.stringify({ phase: 'measuring' })}\n`);
 const r = await run(spec.duration);
 process.stdout.write(
   `${JSON.stringify({

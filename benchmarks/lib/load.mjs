@@ -21,18 +21,31 @@ export function loadSpec(server, scenario, opts) {
   };
 }
 
-export async function runLoad(spec, plan) {
+/**
+ * hooks.onMeasure() runs when the warmup is over and the measured run starts; hooks.onDone() when its
+ * result arrives (before the child exits), so what they read brackets the measured window.
+ */
+export async function runLoad(spec, plan, hooks = {}) {
   const cmd = pinned(plan, plan.loadCpu, [CHILD, JSON.stringify(spec)]);
   const child = track(cmd.file, cmd.args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
+  let marks = 0;
+  child.stdout.on('data', (d) => {
+    stdout += d;
+    const lines = stdout.split('\n').length - 1;
+    for (; marks < lines; marks++) (marks === 0 ? hooks.onMeasure : hooks.onDone)?.();
+  });
   child.stderr.on('data', (d) => {
     if (stderr.length < 64 * 1024) stderr += d;
   });
   // Bounded: autocannon stops itself; this only catches a wedged child.
   await exitWithin(child, (spec.warmup + spec.duration + 30) * 1000);
-  const line = stdout.trim().split('\n').pop();
+  const line = stdout
+    .trim()
+    .split('\n')
+    .filter((l) => !l.includes('"phase"'))
+    .pop();
   try {
     return JSON.parse(line);
   } catch {

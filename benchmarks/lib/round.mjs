@@ -6,6 +6,8 @@ import { sdkEnv, startCountingCollector } from './collector.mjs';
 import { memoryOf } from './memory.mjs';
 import { controlStats, OUTPUT, startServer } from './server.mjs';
 import { loadSpec, runLoad } from './load.mjs';
+import { pinEventLoop } from './cpu.mjs';
+import { cpuPerRequest, threadTicks } from './threads.mjs';
 import { isInstrumented } from './variants.mjs';
 
 /** How long delivery may keep trickling in after the load stops (flush interval, timeouts, retries). */
@@ -51,7 +53,16 @@ export async function runRow({ scenario, variant, opts, plan }) {
   try {
     server = await startServer({ app: variant.app, preload: Boolean(variant.preload), env, plan });
     await checkOnce(server, scenario);
-    const load = await runLoad(loadSpec(server, scenario, opts), plan);
+    let ticksBefore = new Map();
+    let ticksAfter = new Map();
+    const load = await runLoad(loadSpec(server, scenario, opts), plan, {
+      onMeasure: () => {
+        pinEventLoop(plan, server.pid);
+        ticksBefore = threadTicks(server.pid);
+      },
+      onDone: () => (ticksAfter = threadTicks(server.pid)),
+    });
+    const cpu = cpuPerRequest(server.pid, ticksBefore, ticksAfter, load.answered);
     if (!server.alive()) throw new Error(`the app died during the load:\n${server.stderr()}`);
     const { served } = await controlStats(server);
     if (sink) await settle(sink.counts, served);
@@ -72,6 +83,8 @@ export async function runRow({ scenario, variant, opts, plan }) {
       batches: sink ? sink.collector.posts.length : null,
       refusedBatches: sink ? sink.collector.posts.filter((p) => p.status >= 400).length : null,
       sdk: after.sdk ?? null,
+      loopUs: cpu.loopUs,
+      otherUs: cpu.otherUs,
       peakRss: hwm,
       endRss: rss,
       stderr: server.stderr().trim().slice(0, 2_000) || undefined,

@@ -20,8 +20,15 @@ const CREATOR = {
   comment: `${arch()}-${platform()}${release()}/${process.version}`,
 };
 
-/** Turns one raw capture into the log object ReadMe Metrics ingests. Group id is masked here. */
-export async function buildLog(raw: RawCapture, group: { apiKey: string; label?: string; email?: string }, opts: BuildOptions): Promise<MetricsLog> {
+/**
+ * Turns one raw capture into the log object ReadMe Metrics ingests. Group id is masked here.
+ * A promise only when a multipart request body has to be parsed.
+ */
+export function buildLog(
+  raw: RawCapture,
+  group: { apiKey: string; label?: string; email?: string },
+  opts: BuildOptions,
+): MetricsLog | Promise<MetricsLog> {
   const requestHeaders = pairsFromRaw(raw.requestHeaders);
   const url = fullUrl(raw.url, requestHeaders, raw.encrypted);
 
@@ -67,15 +74,13 @@ export async function buildLog(raw: RawCapture, group: { apiKey: string; label?:
     cache: {},
     timings: { wait: 0, receive: time },
   };
-  const pd = await postData(raw.requestBody, raw.requestBodySize, raw.requestBodyTruncated, headerValue(requestHeaders, 'content-type'));
-  if (pd) entry.request.postData = pd;
   if (raw.aborted) entry.comment = 'aborted: the client closed the connection before the response finished';
 
   const logGroup: LogGroup = { id: mask(group.apiKey) };
   if (group.label !== undefined) logGroup.label = group.label;
   if (group.email !== undefined) logGroup.email = group.email;
 
-  return {
+  const log: MetricsLog = {
     _id: raw.id,
     _version: 3,
     group: logGroup,
@@ -83,6 +88,15 @@ export async function buildLog(raw: RawCapture, group: { apiKey: string; label?:
     development: opts.development,
     request: { log: { version: '1.2', creator: CREATOR, entries: [entry] } },
   };
+  const pd = postData(raw.requestBody, raw.requestBodySize, raw.requestBodyTruncated, headerValue(requestHeaders, 'content-type'));
+  if (pd instanceof Promise) {
+    return pd.then((data) => {
+      entry.request.postData = data;
+      return log;
+    });
+  }
+  if (pd) entry.request.postData = pd;
+  return log;
 }
 
 function clientIp(raw: RawCapture, headers: ReturnType<typeof pairsFromRaw>, trustProxy: boolean): string {

@@ -2,13 +2,16 @@ import type { PostData, PostDataParam } from './types';
 import type { CapturedBody } from '../capture/raw-capture';
 import { asBuffer, bodyText, mimeTypeOf, textByteLength, truncationComment } from './body-text';
 
-/** HAR postData for a request body; undefined when the request had none. */
-export async function postData(
+/**
+ * HAR postData for a request body; undefined when the request had none. Synchronous but for
+ * multipart bodies, whose parser streams: most logs never wait on a promise.
+ */
+export function postData(
   body: CapturedBody | null,
   size: number,
   truncated: boolean,
   contentType: string | undefined,
-): Promise<PostData | undefined> {
+): PostData | undefined | Promise<PostData> {
   if (body === null || size === 0) return undefined;
   const fullType = contentType ?? '';
   const mime = mimeTypeOf(fullType);
@@ -16,9 +19,10 @@ export async function postData(
   if (!truncated && mime === 'application/x-www-form-urlencoded') {
     out.params = [...new URLSearchParams(typeof body === 'string' ? body : asBuffer(body).toString('utf8'))].map(([name, value]) => ({ name, value }));
   } else if (!truncated && mime === 'multipart/form-data') {
-    const params = await multipartParams(asBuffer(body), fullType).catch(() => undefined);
-    if (params) out.params = params;
-    else Object.assign(out, bodyText(body, mime, truncated));
+    return multipartParams(asBuffer(body), fullType).then(
+      (params) => ({ ...out, params }),
+      () => ({ ...out, ...bodyText(body, mime, truncated) }),
+    );
   } else {
     Object.assign(out, bodyText(body, mime, truncated));
   }

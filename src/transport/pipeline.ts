@@ -2,6 +2,7 @@ import type { RawCapture } from '../capture/raw-capture';
 import { debug, errorMessage, warnOnce } from '../debug';
 import { findCaller } from '../group/finder';
 import { buildLog } from '../har/build';
+import type { MetricsLog } from '../har/types';
 import { createRedactor } from '../redact';
 import { BASE_URL_TTL_MS, readCachedBaseUrl, writeCachedBaseUrl } from './base-url';
 import { MetricsClient } from './client';
@@ -37,6 +38,7 @@ export class Pipeline {
   private pausedUntil = 0;
   private timer: NodeJS.Timeout | null = null;
   private lastDropWarning = 0;
+  private kickPending = false;
   private droppedSinceWarning = 0;
 
   constructor(
@@ -44,7 +46,9 @@ export class Pipeline {
     private readonly events: PipelineEvents = {},
     private readonly unrefTimers = true,
   ) {
-    this.client = new MetricsClient(settings.metricsServer, settings.apiKey ?? '', Math.round(settings.timeout * 1000));
+    // In the worker, compressing inline is cheaper than a round trip through libuv's thread pool, and
+    // blocks nobody; on the app's thread it must not block the event loop.
+    this.client = new MetricsClient(settings.metricsServer, settings.apiKey ?? '', Math.round(settings.timeout * 1000), !unrefTimers);
     this.redact = createRedactor(settings);
   }
 
@@ -72,20 +76,33 @@ export class Pipeline {
   }
 
   add(raw: RawCapture): void {
-    const p: Promise<void> = this.build(raw).finally(() => this.building.delete(p));
-    this.building.add(p);
+    try {
+      const caller = raw.group ? raw.group : findCaller(raw.requestHeaders, raw.url);
+      const log = buildLog(raw, caller, this.settings);
+      if (!(log instanceof Promise)) return this.finish(log);
+      const p: Promise<void> = log.then(
+        (l) => this.finish(l),
+        (err) => this.buildFailed(err),
+      );
+      this.building.add(p);
+      void p.finally(() => this.building.delete(p));
+    } catch (err) {
+      this.buildFailed(err);
+    }
   }
 
-  private async build(raw: RawCapture): Promise<void> {
+  private finish(log: MetricsLog): void {
     try {
-      const caller = raw.group ? (raw.group as { apiKey: string; label?: string; email?: string }) : findCaller(raw.requestHeaders, raw.url);
-      const log = await buildLog(raw, caller, this.settings);
       this.redact(log);
       this.enqueue(JSON.stringify(log));
     } catch (err) {
-      this.stats.skipped++;
-      warnOnce('build', `could not build a log (${errorMessage(err)}); that request was not logged`);
+      this.buildFailed(err);
     }
+  }
+
+  private buildFailed(err: unknown): void {
+    this.stats.skipped++;
+    warnOnce('build', `could not build a log (${errorMessage(err)}); that request was not logged`);
   }
 
   private enqueue(json: string): void {
@@ -98,7 +115,7 @@ export class Pipeline {
     this.queueBytes += json.length;
     this.stats.queued++;
     this.stats.pending = this.queue.length;
-    if (this.queue.length >= bufferLength) this.kick();
+    if (this.queue.length >= bufferLength) this.kickSoon();
     else this.arm();
   }
 
@@ -123,6 +140,20 @@ export class Pipeline {
         this.kick();
       }, delay),
     );
+  }
+
+  /**
+   * Captures arrive in batches (a worker message holds dozens): sending once they are all queued makes
+   * one request of them instead of one per bufferLength logs, which is most of the per-log cost of
+   * sending under load.
+   */
+  private kickSoon(): void {
+    if (this.kickPending || this.sending) return;
+    this.kickPending = true;
+    setImmediate(() => {
+      this.kickPending = false;
+      this.kick();
+    });
   }
 
   private kick(): void {
