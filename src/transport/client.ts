@@ -40,7 +40,8 @@ export class MetricsClient {
         'user-agent': userAgent,
       },
       body,
-      signal: AbortSignal.timeout(this.timeoutMs),
+      // No AbortSignal: the dispatcher's connect, headers and body timeouts bound the call, without a
+      // timer and an abort controller per batch.
     });
     const text = await res.body.text();
     return { status: res.statusCode, body: text };
