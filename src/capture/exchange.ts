@@ -2,6 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BodyTap } from './body-tap';
 import type { RawCapture } from './raw-capture';
 
+type BodyField = 'requestBody' | 'requestBodySize' | 'requestBodyTruncated' | 'responseBody' | 'responseBodySize' | 'responseBodyTruncated';
+
 /** The state of one request/response while it is in flight. */
 export class Exchange {
   readonly startedDateTime = Date.now();
@@ -22,16 +24,19 @@ export class Exchange {
     this.originalUrl = req.url ?? '/';
   }
 
-  /** Both bodies as captured, onto the capture; HEAD, 204 and 304 send none, whatever the app wrote. */
-  protected fillBodies(out: RawCapture, method: string, status: number): RawCapture {
+  /**
+   * Completes a capture with both bodies, set onto it rather than spread into a copy; HEAD, 204 and
+   * 304 send none, whatever the app wrote.
+   */
+  protected withBodies(fields: Omit<RawCapture, BodyField>, method: string, status: number): RawCapture {
+    const out = fields as RawCapture;
     out.requestBody = this.requestBody.take();
     out.requestBodySize = this.requestBody.size;
     out.requestBodyTruncated = this.requestBody.truncated;
-    if (method !== 'HEAD' && status !== 204 && status !== 304) {
-      out.responseBody = this.responseBody.take();
-      out.responseBodySize = this.responseBody.size;
-      out.responseBodyTruncated = this.responseBody.truncated;
-    }
+    const noBody = method === 'HEAD' || status === 204 || status === 304;
+    out.responseBody = noBody ? null : this.responseBody.take();
+    out.responseBodySize = noBody ? 0 : this.responseBody.size;
+    out.responseBodyTruncated = noBody ? false : this.responseBody.truncated;
     return out;
   }
 
@@ -42,7 +47,7 @@ export class Exchange {
     const sent = typeof header === 'string' ? header : null;
     const socket = req.socket as (typeof req.socket & { encrypted?: boolean }) | null;
     const method = req.method ?? 'GET';
-    return this.fillBodies(
+    return this.withBodies(
       {
         id: this.id,
         startedDateTime: this.startedDateTime,
@@ -58,12 +63,6 @@ export class Exchange {
         statusMessage: res.statusMessage ?? '',
         responseHeaderBlock: sent,
         responseHeaders: sent === null ? stringHeaders(res.getHeaders()) : null,
-        requestBody: null,
-        requestBodySize: 0,
-        requestBodyTruncated: false,
-        responseBody: null,
-        responseBodySize: 0,
-        responseBodyTruncated: false,
         aborted: !res.writableFinished,
         route: routeOf(req),
         group: undefined,

@@ -39,9 +39,6 @@ export class CaptureBatch {
       (raw.aborted ? ABORTED : 0) |
       (raw.requestBodyTruncated ? REQUEST_TRUNCATED : 0) |
       (raw.responseBodyTruncated ? RESPONSE_TRUNCATED : 0);
-    // Bodies the app wrote as strings travel as strings; bytes go to the arena, as an offset.
-    const req = raw.requestBody;
-    const res = raw.responseBody;
     this.fields.push(
       raw.id,
       raw.startedDateTime,
@@ -57,14 +54,17 @@ export class CaptureBatch {
       raw.responseHeaders,
       raw.route,
       raw.group,
-      req === null || typeof req === 'string' ? req : this.store(req),
-      req === null || typeof req === 'string' ? 0 : req.byteLength,
-      raw.requestBodySize,
-      res === null || typeof res === 'string' ? res : this.store(res),
-      res === null || typeof res === 'string' ? 0 : res.byteLength,
-      raw.responseBodySize,
-      raw.requestHeaders,
     );
+    this.pushBody(raw.requestBody);
+    this.fields.push(raw.requestBodySize);
+    this.pushBody(raw.responseBody);
+    this.fields.push(raw.responseBodySize, raw.requestHeaders);
+  }
+
+  /** Two fields: a string body as itself and 0, bytes as their offset in the arena and their length. */
+  private pushBody(body: CapturedBody | null): void {
+    if (body === null || typeof body === 'string') this.fields.push(body, 0);
+    else this.fields.push(this.store(body), body.byteLength);
   }
 
   /** The batch as a message, and what to transfer with it; the batch is empty afterwards. */

@@ -44,11 +44,12 @@ export class Pipeline {
   constructor(
     private readonly settings: PipelineSettings,
     private readonly events: PipelineEvents = {},
-    private readonly unrefTimers = true,
+    /** True with backgroundWorkerMode false: timers must not hold the app open, nor may gzip block it. */
+    private readonly onAppThread = true,
   ) {
     // In the worker, compressing inline is cheaper than a round trip through libuv's thread pool, and
     // blocks nobody; on the app's thread it must not block the event loop.
-    this.client = new MetricsClient(settings.metricsServer, settings.apiKey ?? '', Math.round(settings.timeout * 1000), !unrefTimers);
+    this.client = new MetricsClient(settings.metricsServer, settings.apiKey ?? '', Math.round(settings.timeout * 1000), !onAppThread);
     this.redact = createRedactor(settings);
   }
 
@@ -246,7 +247,7 @@ export class Pipeline {
   }
 
   private unref<T extends NodeJS.Timeout>(t: T): T {
-    if (this.unrefTimers) t.unref();
+    if (this.onAppThread) t.unref();
     return t;
   }
 }
