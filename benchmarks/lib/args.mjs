@@ -37,6 +37,20 @@ function list(raw) {
     : [];
 }
 
+/** The COMMON flags but duration and warmup, whose defaults differ per script. */
+function commonValues(values) {
+  return {
+    help: values.help,
+    connections: number('connections', values.connections, 50, { min: 1, integer: true }),
+    pipelining: number('pipelining', values.pipelining, 1, { min: 1, integer: true }),
+    pin: !values['no-pin'],
+    pinMode: pinMode(values['pin-mode']),
+    serverCpu: values['server-cpu'],
+    loadCpu: values['load-cpu'],
+    out: values.out,
+  };
+}
+
 /** Flags of `npm run bench` (and of a scenario file run alone). */
 export function parseBenchArgs(argv) {
   const { values } = parseArgs({
@@ -45,18 +59,11 @@ export function parseBenchArgs(argv) {
     allowPositionals: false,
   });
   return {
-    help: values.help,
+    ...commonValues(values),
     duration: number('duration', values.duration, 10, { min: 1 }),
     warmup: number('warmup', values.warmup, 2),
     rounds: number('rounds', values.rounds, 3, { min: 1, integer: true }),
-    connections: number('connections', values.connections, 50, { min: 1, integer: true }),
-    pipelining: number('pipelining', values.pipelining, 1, { min: 1, integer: true }),
     only: list(values.only),
-    pin: !values['no-pin'],
-    pinMode: pinMode(values['pin-mode']),
-    serverCpu: values['server-cpu'],
-    loadCpu: values['load-cpu'],
-    out: values.out,
   };
 }
 
@@ -76,19 +83,12 @@ export function parseCollectorDownArgs(argv) {
   if (!modes.includes(values.mode)) throw new Error(`--mode expects one of ${modes.join(', ')}, got ${JSON.stringify(values.mode)}`);
   if (!['true', 'false'].includes(values['background-worker-mode'])) throw new Error('--background-worker-mode expects true or false');
   return {
-    help: values.help,
+    ...commonValues(values),
     duration: number('duration', values.duration, 60, { min: 1 }),
     warmup: number('warmup', values.warmup, 0),
-    connections: number('connections', values.connections, 50, { min: 1, integer: true }),
-    pipelining: number('pipelining', values.pipelining, 1, { min: 1, integer: true }),
     mode: values.mode,
     scenario: values.scenario,
     backgroundWorkerMode: values['background-worker-mode'] === 'true',
-    pin: !values['no-pin'],
-    pinMode: pinMode(values['pin-mode']),
-    serverCpu: values['server-cpu'],
-    loadCpu: values['load-cpu'],
-    out: values.out,
   };
 }
 
