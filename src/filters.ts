@@ -4,12 +4,16 @@ import type { Config } from './config/resolve';
 /** Request-level rules decided before any capture work: methods, hosts, paths and sampling. */
 export function shouldLog(req: IncomingMessage, c: Readonly<Config>, sample = Math.random): boolean {
   if (c.ignoreMethods.length > 0 && methodIgnored(req.method ?? 'GET', c.ignoreMethods)) return false;
-  // HTTP/2 requests carry the host in :authority and often have no Host header at all.
-  const host = req.headers.host ?? (req.headers as Record<string, string | undefined>)[':authority'];
-  if (c.allowedHttpHosts && !hostAllowed(host, c.allowedHttpHosts)) return false;
+  // Only read when needed: req.headers is built from rawHeaders on first use.
+  if (c.allowedHttpHosts && !hostAllowed(hostOf(req), c.allowedHttpHosts)) return false;
   if (c.ignorePaths && pathIgnored(req.url ?? '/', c.ignorePaths)) return false;
   if (c.sampleRate < 1 && sample() >= c.sampleRate) return false;
   return true;
+}
+
+/** HTTP/2 requests carry the host in :authority and often have no Host header at all. */
+function hostOf(req: IncomingMessage): string | undefined {
+  return req.headers.host ?? (req.headers as Record<string, string | undefined>)[':authority'];
 }
 
 // Per request this is one Set lookup: the upper-cased list is built once per config.
