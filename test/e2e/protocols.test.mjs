@@ -133,6 +133,22 @@ describe('protocols: the client sees the same bytes, the collector gets the HAR'
       expect(byUrl['/a'].request.url).to.equal(`http://127.0.0.1:${app.port}/a?pipelined=1`);
     });
 
+    it('pipelining with bodies: each request body is logged with its own exchange', async () => {
+      const bodies = ['{"pipelined":"first body"}', '{"pipelined":"second, longer body"}'];
+      const [a, p] = await conversation((s, host) => {
+        const post = (b, last) => `POST /echo-chunks?pipelined-body=${b.length} HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\nContent-Length: ${b.length}\r\n${last ? 'Connection: close\r\n' : ''}\r\n${b}`;
+        s.write(post(bodies[0], false) + post(bodies[1], true));
+        return s.closed;
+      });
+      expect(comparableBytes(a)).to.equal(comparableBytes(p));
+      const logs = await waitForLogs(collector, 2, { filter: both(onPort(app.port), (l) => entryOf(l).request.url.includes('pipelined-body=')) });
+      const byLength = Object.fromEntries(logs.map((l) => [new URL(entryOf(l).request.url).searchParams.get('pipelined-body'), entryOf(l)]));
+      for (const b of bodies) {
+        expect(byLength[b.length].request.postData.text).to.equal(b);
+        expect(byLength[b.length].response.content.text).to.equal(b);
+      }
+    });
+
     it('chunked request and chunked response: same framing, whole bodies logged', async () => {
       const pieces = ['{"part":1,', '"unicode":"dé',
         'jà vu",', '"end":true}'];
@@ -151,7 +167,7 @@ describe('protocols: the client sees the same bytes, the collector gets the HAR'
       expect(comparableBytes(a)).to.equal(comparableBytes(p));
       expect(a.toString()).to.match(/transfer-encoding: chunked/i);
       const whole = pieces.join('');
-      const [log] = await waitForLogs(collector, 1, { filter: both(onPort(app.port), byPath('/echo-chunks', 'POST')) });
+      const [log] = await waitForLogs(collector, 1, { filter: both(onPort(app.port), byPath('/echo-chunks', 'POST'), (l) => !entryOf(l).request.url.includes('pipelined-body=')) });
       const e = entryOf(log);
       expect(e.request.postData).to.deep.equal({ mimeType: 'application/json', text: whole });
       expect(e.response.content).to.deep.equal({ text: whole, size: Buffer.byteLength(whole), mimeType: 'application/json' });
