@@ -38,31 +38,34 @@ export class Http2Exchange extends Exchange {
     const status = sent ? Number(sent[':status']) : Number(compat.statusCode);
     const statusCode = Number.isInteger(status) ? status : 200;
     const method = String(headers[':method'] ?? 'GET');
-    return this.withBodies(
-      {
-        id: this.id,
-        startedDateTime: this.startedDateTime,
-        durationMs: performance.now() - this.start,
-        method,
-        url: this.url(),
-        httpVersion: '2.0',
-        requestHeaders: withoutPseudoPairs(this.rawHeaders),
-        remoteAddress: this.remoteAddress,
-        encrypted: this.encrypted,
-        statusCode,
-        // HTTP/2 has no reason phrase.
-        statusMessage: '',
-        // The nearest thing to "the header block as sent": HPACK has no text form, so render one.
-        responseHeaderBlock: sent ? headerBlock(statusCode, sent) : null,
-        responseHeaders: sent ? null : stringHeaders(withoutPseudo(typeof compat.getHeaders === 'function' ? compat.getHeaders() : {})),
-        // writableFinished is no guide: a stream both sides ended can close before its 'finish'.
-        aborted: stream.aborted || !stream.writableEnded || (stream.rstCode ?? 0) !== 0,
-        route: routeOf(this.req),
-        group: undefined,
-      },
+    const noBody = Exchange.sendsNoBody(method, statusCode);
+    return {
+      id: this.id,
+      startedDateTime: this.startedDateTime,
+      durationMs: performance.now() - this.start,
       method,
+      url: this.url(),
+      httpVersion: '2.0',
+      requestHeaders: withoutPseudoPairs(this.rawHeaders),
+      remoteAddress: this.remoteAddress,
+      encrypted: this.encrypted,
+      requestBody: this.requestBody.take(),
+      requestBodySize: this.requestBody.size,
+      requestBodyTruncated: this.requestBody.truncated,
       statusCode,
-    );
+      // HTTP/2 has no reason phrase.
+      statusMessage: '',
+      // The nearest thing to "the header block as sent": HPACK has no text form, so render one.
+      responseHeaderBlock: sent ? headerBlock(statusCode, sent) : null,
+      responseHeaders: sent ? null : stringHeaders(withoutPseudo(typeof compat.getHeaders === 'function' ? compat.getHeaders() : {})),
+      responseBody: noBody ? null : this.responseBody.take(),
+      responseBodySize: noBody ? 0 : this.responseBody.size,
+      responseBodyTruncated: noBody ? false : this.responseBody.truncated,
+      // writableFinished is no guide: a stream both sides ended can close before its 'finish'.
+      aborted: stream.aborted || !stream.writableEnded || (stream.rstCode ?? 0) !== 0,
+      route: routeOf(this.req),
+      group: undefined,
+    };
   }
 
   /**
