@@ -27,7 +27,6 @@ export interface CaptureHooks {
 // on the socket, gets a slot of its own.
 const EXCHANGE = Symbol('readme-metrics.exchange');
 type Tagged = { [EXCHANGE]?: Exchange | null };
-type WithCurrentResponse = { _httpMessage?: Tagged | null };
 
 let hooks: CaptureHooks | undefined;
 let inFlight = 0;
@@ -105,7 +104,7 @@ function observe(req: IncomingMessage, res: ServerResponse, server?: http.Server
     if (id === undefined) return;
     const exchange = new Exchange(id, req, res, hooks.maxBodySize());
     (res as Tagged)[EXCHANGE] = exchange;
-    if ((req.socket as WithCurrentResponse | null)?._httpMessage !== res) (req as Tagged)[EXCHANGE] = exchange;
+    if (socketResponse(req) !== res) (req as Tagged)[EXCHANGE] = exchange;
     inFlight++;
   } catch (err) {
     hooks.fail('request start', err);
@@ -182,9 +181,14 @@ function patchPrototypes(): void {
   );
 }
 
+/** The response a socket is writing now: this request's, unless it is pipelined behind another. */
+function socketResponse(req: IncomingMessage): unknown {
+  return (req.socket as { _httpMessage?: unknown } | null)?._httpMessage;
+}
+
 /** The exchange a request's body belongs to while its response is open. */
 function requestExchange(req: IncomingMessage): Exchange | undefined {
-  const current = (req.socket as WithCurrentResponse | null)?._httpMessage?.[EXCHANGE];
+  const current = (socketResponse(req) as Tagged | null | undefined)?.[EXCHANGE];
   if (current && current.req === req) return current;
   const own = (req as Tagged)[EXCHANGE];
   return own && (own.res as Tagged)[EXCHANGE] === own ? own : undefined;

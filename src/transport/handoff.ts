@@ -63,8 +63,8 @@ export class CaptureBatch {
     return this.count;
   }
 
-  /** Bytes held; the sink hands a batch off early when it grows large. */
-  get bodyBytes(): number {
+  /** Bytes held, text and bodies; the sink hands a batch off early when it grows large. */
+  get byteLength(): number {
     return this.used;
   }
 
@@ -117,22 +117,23 @@ export class CaptureBatch {
       text += headers[i];
       n[p++] = headers[i].length;
     }
-    const binary = (request !== null && typeof request !== 'string' ? request.byteLength : 0) + (response !== null && typeof response !== 'string' ? response.byteLength : 0);
+    const requestBytes = request === null || typeof request === 'string' ? null : request;
+    const responseBytes = response === null || typeof response === 'string' ? null : response;
     // UTF-8 takes at most three bytes for each UTF-16 unit.
-    const arena = this.reserveBytes(this.used + text.length * 3 + binary);
+    const arena = this.reserveBytes(this.used + text.length * 3 + (requestBytes?.byteLength ?? 0) + (responseBytes?.byteLength ?? 0));
     n[at + TEXT_AT] = this.used;
     const written = arena.write(text, this.used, 'utf8');
     n[at + TEXT_BYTES] = written;
     this.used += written;
-    if (request !== null && typeof request !== 'string') {
+    if (requestBytes !== null) {
       flags |= REQUEST_BYTES_BODY;
-      n[at + REQUEST_BYTES_AT] = this.store(arena, request);
-      n[at + REQUEST_BYTES] = request.byteLength;
+      n[at + REQUEST_BYTES_AT] = this.store(arena, requestBytes);
+      n[at + REQUEST_BYTES] = requestBytes.byteLength;
     }
-    if (response !== null && typeof response !== 'string') {
+    if (responseBytes !== null) {
       flags |= RESPONSE_BYTES_BODY;
-      n[at + RESPONSE_BYTES_AT] = this.store(arena, response);
-      n[at + RESPONSE_BYTES] = response.byteLength;
+      n[at + RESPONSE_BYTES_AT] = this.store(arena, responseBytes);
+      n[at + RESPONSE_BYTES] = responseBytes.byteLength;
     }
     n[at + STARTED] = raw.startedDateTime;
     n[at + DURATION] = raw.durationMs;

@@ -54,7 +54,7 @@ class InProcessSink implements Sink {
   }
 }
 
-/** Captures cross to the worker in small batches (see handoff.ts); body bytes are transferred. */
+/** Captures cross to the worker in small batches (see handoff.ts), as buffers that are transferred. */
 const HANDOFF_BATCH = 64;
 const HANDOFF_BYTES = 1024 * 1024;
 const HANDOFF_DELAY_MS = 20;
@@ -110,7 +110,7 @@ class WorkerSink implements Sink {
   submit(raw: RawCapture): void {
     if (this.fallback) return this.fallback.submit(raw);
     this.batch.add(raw);
-    if (this.batch.length >= HANDOFF_BATCH || this.batch.bodyBytes >= HANDOFF_BYTES) this.handOff();
+    if (this.batch.length >= HANDOFF_BATCH || this.batch.byteLength >= HANDOFF_BYTES) this.handOff();
     else if (!this.timer) {
       this.timer = setTimeout(() => this.handOff(), HANDOFF_DELAY_MS);
       this.timer.unref();
