@@ -58,7 +58,8 @@ export function createRedactor(opts: RedactOptions): (log: MetricsLog) => void {
   const text = (body: string, mimeType: string): string | undefined => {
     if (body === '') return undefined;
     const essence = essenceOf(mimeType);
-    if (essence.includes('json') || (essence === '' && looksLikeJson(body))) return redactJsonText(body, policy);
+    // Only JSON escapes letters in one way the quick test knows (\u); form and multipart names have more.
+    if (essence.includes('json') || (essence === '' && looksLikeJson(body))) return policy.mayRedactJson(body) ? redactJsonText(body, policy) : undefined;
     if (essence === FORM) return redactQuery(body, field);
     if (essence === MULTIPART) return redactMultipartText(body, mimeType, field);
     return undefined;

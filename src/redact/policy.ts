@@ -1,4 +1,4 @@
-import { defaultDenied } from './defaults';
+import { defaultDenied, defaultDenylistSignature } from './defaults';
 import { RuleSet, stateSet, type StateSet } from './rules';
 
 export interface RedactOptions {
@@ -30,6 +30,7 @@ export class Policy {
   readonly root: Verdict;
   private readonly rules: RuleSet;
   private readonly isDefault: ((key: string) => boolean) | undefined;
+  private readonly mayHoldDefault: ((text: string) => boolean) | undefined;
 
   constructor(opts: RedactOptions) {
     const deny = opts.denylist?.length ? new RuleSet(opts.denylist) : undefined;
@@ -38,6 +39,7 @@ export class Policy {
     this.mode = deny && !deny.empty ? 'deny' : allow ? 'allow' : 'none';
     this.rules = (this.mode === 'deny' ? deny : allow) ?? new RuleSet([]);
     this.isDefault = opts.defaultDenylist ? defaultDenied() : undefined;
+    this.mayHoldDefault = opts.defaultDenylist ? defaultDenylistSignature() : undefined;
     this.active = this.mode !== 'none' || this.isDefault !== undefined;
     const start = this.rules.start;
     if (this.mode === 'deny') this.root = this.rules.startMatched ? REDACT : start;
@@ -51,6 +53,16 @@ export class Policy {
     if (this.mode === 'deny') return this.rules.matchesFlat(name, header);
     if (this.mode === 'allow') return !this.rules.matchesFlat(name, header);
     return false;
+  }
+
+  /**
+   * False when nothing in this JSON text can be redacted, decided without scanning its structure.
+   * Only the default denylist is simple enough for that: user entries have paths and wildcards, and an
+   * allowlist redacts by default.
+   */
+  mayRedactJson(text: string): boolean {
+    if (this.mode !== 'none') return true;
+    return this.mayHoldDefault !== undefined && this.mayHoldDefault(text);
   }
 
   /** The verdict for the value under `key` (an index for array elements) of a container judged by `scope`. */

@@ -143,3 +143,52 @@ describe('redact JSON: the text scanner', () => {
     );
   });
 });
+
+describe('redact JSON: the default denylist quick test', () => {
+  const policy = new Policy({ defaultDenylist: true });
+  const { DEFAULT_DENYLIST, DEFAULT_DENYLIST_CONTAINS } = require('../../dist/redact/defaults.js');
+  const words = [...DEFAULT_DENYLIST, ...DEFAULT_DENYLIST_CONTAINS];
+
+  /** A denied word spelled the ways normalizeKey folds: any case, `-`/`_` anywhere, letters as \u escapes. */
+  const spelled = fc
+    .tuple(fc.constantFrom(...words), fc.array(fc.tuple(fc.boolean(), fc.constantFrom('', '', '-', '_', '__'), fc.integer({ min: 0, max: 5 })), { maxLength: 40 }))
+    .map(([word, choices]) => ({
+      word,
+      key: [...word.replace(/[-_]/g, '')]
+        .map((ch, i) => {
+          const [upper, sep, escape] = choices[i] ?? [false, '', 1];
+          const letter = upper ? ch.toUpperCase() : ch;
+          return (escape === 0 ? `\\u${letter.charCodeAt(0).toString(16).padStart(4, '0')}` : letter) + sep;
+        })
+        .join(''),
+    }));
+
+  it('never rules out a text that holds a denied key, however it is spelled', () => {
+    fc.assert(
+      fc.property(spelled, fc.string({ maxLength: 8 }), fc.constantFrom('new_', 'x-', ''), ({ word, key }, value, prefix) => {
+        // Only the stems are denied inside longer keys.
+        const name = DEFAULT_DENYLIST_CONTAINS.includes(word) ? prefix + key : key;
+        const text = `{"items":[{"id":1}],"${name}":${JSON.stringify(value)}}`;
+        expect(policy.mayRedactJson(text), text).to.equal(true);
+        expect(redactJsonText(text, policy), text).to.be.a('string');
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('rules out a text only when the full scan redacts nothing in it', () => {
+    const unit = fc.constantFrom('{', '}', '[', ']', '"', ':', ',', ' ', 'a', 'id', 'token', 'Pass', 'word', '_', '-', 'ssn', 'x', '\\u0070');
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 40 }), (s) => {
+        if (!policy.mayRedactJson(s)) expect(redactJsonText(s, policy), s).to.equal(undefined);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('rules out an ordinary body, so the scanner is skipped for it', () => {
+    const body = JSON.stringify({ items: [{ id: 1, name: 'Widget', price_cents: 300, tags: ['a'] }] });
+    expect(policy.mayRedactJson(body)).to.equal(false);
+    expect(new Policy({ denylist: ['name'], defaultDenylist: true }).mayRedactJson(body)).to.equal(true);
+  });
+});
