@@ -76,6 +76,7 @@ export function parseCollectorDownArgs(argv) {
       mode: { type: 'string', default: 'closed' },
       scenario: { type: 'string', default: 'post-echo' },
       'background-worker-mode': { type: 'string', default: 'true' },
+      baseline: { type: 'boolean', default: false },
     },
     allowPositionals: false,
   });
@@ -85,10 +86,12 @@ export function parseCollectorDownArgs(argv) {
   return {
     ...commonValues(values),
     duration: number('duration', values.duration, 60, { min: 1 }),
-    warmup: number('warmup', values.warmup, 0),
+    // Here the warm-up is the healthy phase before the outage, under the same load.
+    warmup: number('warmup', values.warmup, 10),
     mode: values.mode,
     scenario: values.scenario,
     backgroundWorkerMode: values['background-worker-mode'] === 'true',
+    baseline: values.baseline,
   };
 }
 
@@ -112,12 +115,20 @@ export const BENCH_HELP = `Usage: npm run bench -- [flags]      (or: node benchm
 
 export const COLLECTOR_DOWN_HELP = `Usage: npm run bench:collector-down -- [flags]   (or: node benchmarks/collector-down.mjs [flags])
 
-  --duration <s>      seconds of full load (default 60)
-  --mode <m>          closed (nothing listens), 503 (collector refuses every batch), hang (accepts, never answers)
+One app process (the Express app with the SDK preloaded) under one uninterrupted load in two phases:
+  1. warm-up: the Metrics API is healthy (batches accepted), so the app and the SDK reach their
+     serving steady state;
+  2. outage: the same Metrics API URL goes down (--mode). RSS at this moment is the start; the
+     report gives the outage's max RSS minus it, and the SDK's counters at the start and the end.
+
+  --warmup <s>        seconds of load with a healthy Metrics API before the outage (default 10)
+  --duration <s>      seconds of load during the outage (default 60)
+  --mode <m>          the outage: closed (listener closed, open sockets destroyed: connections refused),
+                      503 (every request refused with 503), hang (requests read, never answered)
   --scenario <name>   get-json or post-echo (default post-echo)
   --background-worker-mode <true|false>   (default true)
   --connections <n>   autocannon connections (default 50)
-  --warmup <s>        unmeasured load first (default 0)
+  --baseline          then run the same load on the app without the SDK, for its RSS (doubles the time)
   --no-pin, --pin-mode <m>, --server-cpu <n>, --load-cpu <n>   as for npm run bench
   --out <file>        JSON results (default test-output/bench/collector-down.json)
 `;

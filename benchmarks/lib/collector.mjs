@@ -9,7 +9,8 @@ const require = createRequire(import.meta.url);
 export const BENCH_API_KEY = 'rdme_bench_key_1234';
 export const BASE_LOG_URL = 'http://127.0.0.1/bench-project';
 
-function lookupRoute(req, res) {
+/** Answers the base-URL lookup (GET /v1/); false for any other request. */
+export function lookupRoute(req, res) {
   if (req.method !== 'GET' || (req.url ?? '').split('?')[0].replace(/\/$/, '') !== '/v1') return false;
   const body = JSON.stringify({ baseUrl: BASE_LOG_URL });
   res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });

@@ -15,7 +15,7 @@ const SETTLE_QUIET_MS = 3_000;
 const SETTLE_MAX_MS = 20_000;
 
 /** One request before the load: a row whose app answers wrongly must fail loudly, not look fast. */
-async function checkOnce(server, scenario) {
+export async function checkOnce(server, scenario) {
   const res = await fetch(server.url + scenario.path, {
     method: scenario.method,
     headers: scenario.headers,
