@@ -27,9 +27,18 @@ export class MetricsClient {
     this.dispatcher = new Agent({ connections: 4, keepAliveTimeout: 10_000, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connectTimeout: timeoutMs });
   }
 
+  /** The request body for a JSON array: compressed once, however many attempts it takes to send. */
+  async compress(json: string): Promise<Buffer> {
+    return this.compressInline ? gzipSync(json, GZIP) : gzipAsync(json, GZIP);
+  }
+
   /** POSTs a JSON array (already serialized) to /v1/request. Throws on network errors and timeouts. */
   async send(json: string): Promise<SendResult> {
-    const body = this.compressInline ? gzipSync(json, GZIP) : await gzipAsync(json, GZIP);
+    return this.sendCompressed(await this.compress(json));
+  }
+
+  /** POSTs a body from compress(). Throws on network errors and timeouts. */
+  async sendCompressed(body: Buffer): Promise<SendResult> {
     const res = await request(`${this.server}/v1/request`, {
       method: 'POST',
       dispatcher: this.dispatcher,

@@ -77,6 +77,10 @@ export class Pipeline {
   }
 
   add(raw: RawCapture): void {
+    // A full queue (the Metrics API down or slow) drops the log before it is built: during an outage
+    // the worker would otherwise build, redact and serialize every request only to throw it away,
+    // a steady stream of garbage that grows its heap.
+    if (this.full()) return this.drop(1, 'the queue is full');
     try {
       const caller = raw.group ? raw.group : findCaller(raw.requestHeaders, raw.url);
       const log = buildLog(raw, caller, this.settings);
@@ -104,6 +108,10 @@ export class Pipeline {
   private buildFailed(err: unknown): void {
     this.stats.skipped++;
     warnOnce('build', `could not build a log (${errorMessage(err)}); that request was not logged`);
+  }
+
+  private full(): boolean {
+    return this.queue.length >= this.settings.maxQueueEntries || this.queueBytes >= this.settings.maxQueueBytes;
   }
 
   private enqueue(json: string): void {
@@ -189,12 +197,23 @@ export class Pipeline {
   }
 
   private async sendBatch(batch: string[]): Promise<void> {
-    const json = `[${batch.join(',')}]`;
+    const count = batch.length;
+    // Compressed once: retries resend the same bytes, and neither the logs nor their joined JSON
+    // (megabytes when a backlog goes out) stay alive through the backoff.
+    let body: Buffer;
+    try {
+      body = await this.client.compress(`[${batch.join(',')}]`);
+    } catch (err) {
+      this.stats.failed += count;
+      warnOnce('compress', `could not compress ${count} log(s): ${errorMessage(err)} (shown once)`);
+      return;
+    }
+    batch.length = 0;
     for (let attempt = 1; ; attempt++) {
       let status: number;
       let reason: string;
       try {
-        const res = await this.client.send(json);
+        const res = await this.client.sendCompressed(body);
         status = res.status;
         reason = `HTTP ${status}${res.body ? `: ${res.body.slice(0, 200)}` : ''}`;
       } catch (err) {
@@ -202,20 +221,20 @@ export class Pipeline {
         reason = errorMessage(err);
       }
       if (status >= 200 && status < 300) {
-        this.stats.sent += batch.length;
-        debug(`sent ${batch.length} log(s) to ${this.settings.metricsServer}`);
+        this.stats.sent += count;
+        debug(`sent ${count} log(s) to ${this.settings.metricsServer}`);
         return;
       }
       if (BACKOFF_STATUSES.has(status)) {
         this.pausedUntil = Date.now() + BACKOFF_MS;
-        this.stats.failed += batch.length;
+        this.stats.failed += count;
         warnOnce(`status-${status}`, `the Metrics API answered ${reason}; pausing for 15 s (shown once)`);
         return;
       }
       const retryable = status === 0 || status >= 500;
       if (!retryable || attempt >= MAX_ATTEMPTS) {
-        this.stats.failed += batch.length;
-        warnOnce(`send-${retryable ? 'network' : status}`, `could not send ${batch.length} log(s): ${reason} (shown once)`);
+        this.stats.failed += count;
+        warnOnce(`send-${retryable ? 'network' : status}`, `could not send ${count} log(s): ${reason} (shown once)`);
         return;
       }
       await sleep(200 * 2 ** attempt * (0.5 + Math.random()));
