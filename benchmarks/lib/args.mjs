@@ -55,7 +55,7 @@ function commonValues(values) {
 export function parseBenchArgs(argv) {
   const { values } = parseArgs({
     args: argv,
-    options: { ...COMMON, rounds: { type: 'string' }, only: { type: 'string' } },
+    options: { ...COMMON, rounds: { type: 'string' }, only: { type: 'string' }, rate: { type: 'string' }, 'rate-duration': { type: 'string' } },
     allowPositionals: false,
   });
   return {
@@ -64,6 +64,8 @@ export function parseBenchArgs(argv) {
     warmup: number('warmup', values.warmup, 2),
     rounds: number('rounds', values.rounds, 3, { min: 1, integer: true }),
     only: list(values.only),
+    rate: number('rate', values.rate, 1000, { integer: true }),
+    rateDuration: number('rate-duration', values['rate-duration'], 5, { min: 1 }),
   };
 }
 
@@ -103,6 +105,9 @@ export const BENCH_HELP = `Usage: npm run bench -- [flags]      (or: node benchm
   --connections <n>   autocannon connections (default 50)
   --pipelining <n>    autocannon pipelining (default 1)
   --only <list>       comma-separated scenario and/or variant names (baselines are added as needed)
+  --rate <n>          after the full-load run, the latency at a fixed n req/s, below every app's
+                      capacity, where it is service time, not queueing (default 1000; 0: skip)
+  --rate-duration <s> seconds of that fixed-rate run (default 5)
   --no-pin            do not pin processes to CPUs with taskset
   --pin-mode <m>      event-loop (default): the app's main thread alone on the server CPU, its other
                       threads (the SDK's worker among them) with the load generator;

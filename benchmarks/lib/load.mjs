@@ -6,7 +6,7 @@ import { pinned } from './cpu.mjs';
 
 const CHILD = join(dirname(fileURLToPath(import.meta.url)), 'autocannon-child.mjs');
 
-/** spec: { url, method, headers, body, connections, pipelining, duration, warmup } (seconds). */
+/** spec: { url, method, headers, body, connections, pipelining, duration, warmup, rate, rateDuration } (seconds). */
 /** The load of one scenario against one server, with the run's connection and duration settings. */
 export function loadSpec(server, scenario, opts) {
   return {
@@ -18,12 +18,15 @@ export function loadSpec(server, scenario, opts) {
     pipelining: opts.pipelining,
     duration: opts.duration,
     warmup: opts.warmup,
+    rate: opts.rate ?? 0,
+    rateDuration: opts.rateDuration ?? 0,
   };
 }
 
 /**
  * hooks.onMeasure() runs when the warmup is over and the measured run starts; hooks.onDone() when its
- * result arrives (before the child exits), so what they read brackets the measured window.
+ * result arrives (before the child exits), so what they read brackets the measured window. With
+ * spec.rate, the result's `fixed` holds the latency of the fixed-rate run that follows.
  */
 export async function runLoad(spec, plan, hooks = {}) {
   const cmd = pinned(plan, plan.loadCpu, [CHILD, JSON.stringify(spec)]);
@@ -34,20 +37,22 @@ export async function runLoad(spec, plan, hooks = {}) {
   child.stdout.on('data', (d) => {
     stdout += d;
     const lines = stdout.split('\n').length - 1;
-    for (; marks < lines; marks++) (marks === 0 ? hooks.onMeasure : hooks.onDone)?.();
+    for (; marks < lines; marks++) {
+      if (marks === 0) hooks.onMeasure?.();
+      else if (marks === 1) hooks.onDone?.();
+    }
   });
   child.stderr.on('data', (d) => {
     if (stderr.length < 64 * 1024) stderr += d;
   });
   // Bounded: autocannon stops itself; this only catches a wedged child.
-  await exitWithin(child, (spec.warmup + spec.duration + 30) * 1000);
-  const line = stdout
+  await exitWithin(child, (spec.warmup + spec.duration + (spec.rate > 0 ? spec.rateDuration : 0) + 30) * 1000);
+  const [measured, fixed] = stdout
     .trim()
     .split('\n')
-    .filter((l) => !l.includes('"phase"'))
-    .pop();
+    .filter((l) => !l.includes('"phase"'));
   try {
-    return JSON.parse(line);
+    return { ...JSON.parse(measured), fixed: fixed ? JSON.parse(fixed).fixed : null };
   } catch {
     throw new Error(`autocannon failed (exit ${child.exitCode ?? child.signalCode}):\n${stderr || stdout}`);
   }

@@ -32,6 +32,9 @@ export function summarize(rounds, scenarios, variants) {
         rpsPerRound: ok.map((r) => round(r.rps, 0)),
         p50: median(ok.map((r) => r.p50)),
         p99: median(ok.map((r) => r.p99)),
+        rate: ok.find((r) => r.fixed)?.fixed.rate ?? null,
+        rateP50: median(ok.map((r) => r.fixed?.latency.p50)),
+        rateP99: median(ok.map((r) => r.fixed?.latency.p99)),
         loopUs: round(median(ok.map((r) => r.loopUs)), 1),
         otherUs: round(median(ok.map((r) => r.otherUs)), 1),
         peakRssMB: mb(ok.length ? Math.max(...ok.map((r) => r.peakRss ?? 0)) || null : null),
@@ -42,6 +45,7 @@ export function summarize(rounds, scenarios, variants) {
         sdk: ok.length ? ok[ok.length - 1].sdk : null,
         ratio: null,
         p99Added: null,
+        rateP99Added: null,
       };
       byVariant.set(variant.name, row);
       rows.push(row);
@@ -51,6 +55,7 @@ export function summarize(rounds, scenarios, variants) {
       if (!base) continue;
       if (base.rps && row.rps !== null) row.ratio = round(row.rps / base.rps, 3);
       if (base.p99 !== null && row.p99 !== null) row.p99Added = round(row.p99 - base.p99, 2);
+      if (base.rateP99 !== null && row.rateP99 !== null) row.rateP99Added = round(row.rateP99 - base.rateP99, 2);
     }
   }
   return rows;
@@ -64,6 +69,8 @@ const COLUMNS = [
   ['p50 ms', (r) => fmt(r.p50, 1)],
   ['p99 ms', (r) => fmt(r.p99, 1)],
   ['+p99 ms', (r) => (r.p99Added === null ? (r.baseline ? '?' : '') : signed(r.p99Added))],
+  ['p50/p99 ms @rate', (r) => (r.rateP99 === null ? '-' : `${fmt(r.rateP50, 1)}/${fmt(r.rateP99, 1)}`)],
+  ['+p99 @rate', (r) => (r.rateP99Added === null ? (r.baseline && r.rate ? '?' : '') : signed(r.rateP99Added))],
   ['loop µs/req', (r) => fmt(r.loopUs, 1)],
   ['other µs/req', (r) => fmt(r.otherUs, 1)],
   ['peak RSS MB', (r) => fmt(r.peakRssMB, 1)],
