@@ -1,5 +1,6 @@
 // Command-line flags shared by the runner, the scenario files and the collector-down script.
 import { parseArgs } from 'node:util';
+import { OUTAGE_MODES } from './switchable-endpoint.mjs';
 
 const COMMON = {
   duration: { type: 'string' },
@@ -82,8 +83,7 @@ export function parseCollectorDownArgs(argv) {
     },
     allowPositionals: false,
   });
-  const modes = ['closed', '503', 'hang'];
-  if (!modes.includes(values.mode)) throw new Error(`--mode expects one of ${modes.join(', ')}, got ${JSON.stringify(values.mode)}`);
+  if (!OUTAGE_MODES.includes(values.mode)) throw new Error(`--mode expects one of ${OUTAGE_MODES.join(', ')}, got ${JSON.stringify(values.mode)}`);
   if (!['true', 'false'].includes(values['background-worker-mode'])) throw new Error('--background-worker-mode expects true or false');
   return {
     ...commonValues(values),

@@ -80,7 +80,8 @@ export class Pipeline {
     // A full queue (the Metrics API down or slow) drops the log before it is built: during an outage
     // the worker would otherwise build, redact and serialize every request only to throw it away,
     // a steady stream of garbage that grows its heap.
-    if (this.full()) return this.drop(1, 'the queue is full');
+    // Every log is at least one character, so this is the bound enqueue() applies to any log.
+    if (this.overflows(1)) return this.drop(1, 'the queue is full');
     try {
       const caller = raw.group ? raw.group : findCaller(raw.requestHeaders, raw.url);
       const log = buildLog(raw, caller, this.settings);
@@ -110,13 +111,13 @@ export class Pipeline {
     warnOnce('build', `could not build a log (${errorMessage(err)}); that request was not logged`);
   }
 
-  private full(): boolean {
-    return this.queue.length >= this.settings.maxQueueEntries || this.queueBytes >= this.settings.maxQueueBytes;
+  /** Whether one more log of `chars` characters would pass the queue's bound on entries or bytes. */
+  private overflows(chars: number): boolean {
+    return this.queue.length >= this.settings.maxQueueEntries || this.queueBytes + chars > this.settings.maxQueueBytes;
   }
 
   private enqueue(json: string): void {
-    const { maxQueueEntries, maxQueueBytes, bufferLength } = this.settings;
-    if (this.queue.length >= maxQueueEntries || this.queueBytes + json.length > maxQueueBytes) {
+    if (this.overflows(json.length)) {
       this.drop(1, 'the queue is full');
       return;
     }
@@ -124,7 +125,7 @@ export class Pipeline {
     this.queueBytes += json.length;
     this.stats.queued++;
     this.stats.pending = this.queue.length;
-    if (this.queue.length >= bufferLength) this.kickSoon();
+    if (this.queue.length >= this.settings.bufferLength) this.kickSoon();
     else this.arm();
   }
 
