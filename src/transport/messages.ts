@@ -2,7 +2,7 @@ import type { PackedBatch } from './handoff';
 import type { Stats } from './settings';
 
 export type ToWorker =
-  | { type: 'captures'; batch: PackedBatch }
+  | { type: 'captures'; batch: PackedBatch; sentAt: number }
   | { type: 'flush'; id: number; timeoutMs: number };
 
 export type FromWorker =

@@ -126,7 +126,7 @@ class WorkerSink implements Sink {
     const n = this.batch.length;
     const { message, transfer } = this.batch.take();
     try {
-      this.worker.postMessage({ type: 'captures', batch: message }, transfer);
+      this.worker.postMessage({ type: 'captures', batch: message, sentAt: Date.now() }, transfer);
     } catch (err) {
       debug(`could not hand ${n} capture(s) to the worker: ${errorMessage(err)}`);
     }

@@ -2,11 +2,13 @@
 // only captures. Messages: captures in; flush requests answered with stats; the base URL out.
 import { parentPort, workerData } from 'node:worker_threads';
 import { unpack } from './handoff';
+import { Pacer } from './pacer';
 import { Pipeline } from './pipeline';
 import type { PipelineSettings } from './settings';
 import type { ToWorker } from './messages';
 
 const port = parentPort!;
+const pacer = new Pacer();
 const pipeline = new Pipeline(
   (workerData as { settings: PipelineSettings }).settings,
   { onBaseUrl: (url) => port.postMessage({ type: 'baseUrl', url }) },
@@ -16,7 +18,11 @@ pipeline.start();
 
 port.on('message', (msg: ToWorker) => {
   if (msg.type === 'captures') {
-    for (const raw of unpack(msg.batch)) pipeline.add(raw);
+    pacer.arrived(msg.sentAt);
+    for (const raw of unpack(msg.batch)) {
+      pipeline.add(raw);
+      pacer.pause();
+    }
   } else if (msg.type === 'flush') {
     pipeline.flush(msg.timeoutMs).then(
       (stats) => port.postMessage({ type: 'flushed', id: msg.id, stats }),
