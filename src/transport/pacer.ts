@@ -5,33 +5,35 @@
  * shares the worker's core (the app's own threads, a proxy, a neighbouring process) saw up to that much
  * added to a request now and then: the SDK's p99 at a moderate rate. Nice levels do not shorten a slice.
  *
- * So the worker sleeps briefly after each capture: the core goes back to whoever waits for it within
- * one capture's work (tens of microseconds). Once the worker falls behind (a handoff reached it later
- * than LAG_MS after it was sent) it stops pausing and works flat out until it catches up: a saturated
- * app's latency is its own queue's, and dropping logs to save it a microsecond would be the wrong trade.
+ * So, at moderate rates, the worker sleeps briefly after each capture: the core goes back to whoever
+ * waits for it within one capture's work (tens of microseconds). A pause costs the worker more than its
+ * sleep when the core is busy (it waits for the other thread's slice), so it only pauses when there is
+ * room: for a handoff the app's timer sent (the batch did not fill, i.e. a few thousand requests a second
+ * at most) and that reached it within LAG_MS. Under heavy load it works flat out: a saturated app's
+ * latency is its own queue's, and dropping logs to spare it a microsecond would be the wrong trade.
  */
 
-/** How late a handoff may arrive (its age when the worker reads it) before the worker stops pausing. */
+/** How late a handoff may arrive (its age when the worker reads it) and still be paced. */
 const LAG_MS = 25;
 /** Atomics.wait's timeout: the kernel rounds it up by the thread's timer slack (50 µs by default). */
 const PAUSE_MS = 0.02;
 
 export class Pacer {
   private readonly cell = new Int32Array(new SharedArrayBuffer(4));
-  private behind = false;
+  private paced = false;
 
-  /** A handoff arrived that the app's thread sent at `sentAt` (Date.now() there). */
-  arrived(sentAt: number): void {
-    this.behind = Date.now() - sentAt > LAG_MS;
+  /** A handoff arrived that the app's thread sent at `sentAt` (its Date.now()), by its timer or because it filled. */
+  arrived(sentAt: number, timed: boolean): void {
+    this.paced = timed && Date.now() - sentAt <= LAG_MS;
   }
 
-  /** Whether pause() sleeps: only while the worker keeps up. */
+  /** Whether pause() sleeps, for the captures of the last handoff. */
   get pausing(): boolean {
-    return !this.behind;
+    return this.paced;
   }
 
-  /** Hands the core back for a moment; a real sleep, since the worker's own event loop never yields it mid-batch. */
+  /** Hands the core back for a moment: a real sleep, since the worker's event loop never yields it mid-batch. */
   pause(): void {
-    if (!this.behind) Atomics.wait(this.cell, 0, 0, PAUSE_MS);
+    if (this.paced) Atomics.wait(this.cell, 0, 0, PAUSE_MS);
   }
 }

@@ -110,14 +110,14 @@ class WorkerSink implements Sink {
   submit(raw: RawCapture): void {
     if (this.fallback) return this.fallback.submit(raw);
     this.batch.add(raw);
-    if (this.batch.length >= HANDOFF_BATCH || this.batch.byteLength >= HANDOFF_BYTES) this.handOff();
+    if (this.batch.length >= HANDOFF_BATCH || this.batch.byteLength >= HANDOFF_BYTES) this.handOff(false);
     else if (!this.timer) {
-      this.timer = setTimeout(() => this.handOff(), HANDOFF_DELAY_MS);
+      this.timer = setTimeout(() => this.handOff(true), HANDOFF_DELAY_MS);
       this.timer.unref();
     }
   }
 
-  private handOff(): void {
+  private handOff(timed: boolean): void {
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = null;
@@ -126,7 +126,7 @@ class WorkerSink implements Sink {
     const n = this.batch.length;
     const { message, transfer } = this.batch.take();
     try {
-      this.worker.postMessage({ type: 'captures', batch: message, sentAt: Date.now() }, transfer);
+      this.worker.postMessage({ type: 'captures', batch: message, sentAt: Date.now(), timed }, transfer);
     } catch (err) {
       debug(`could not hand ${n} capture(s) to the worker: ${errorMessage(err)}`);
     }
@@ -134,7 +134,7 @@ class WorkerSink implements Sink {
 
   flush(timeoutMs: number): Promise<Stats> {
     if (this.fallback) return this.fallback.flush(timeoutMs);
-    this.handOff();
+    this.handOff(false);
     const id = this.nextFlushId++;
     // Referenced while we wait, so a flush on beforeExit keeps the process alive until it is done.
     this.worker.ref();

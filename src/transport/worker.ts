@@ -18,7 +18,7 @@ pipeline.start();
 
 port.on('message', (msg: ToWorker) => {
   if (msg.type === 'captures') {
-    pacer.arrived(msg.sentAt);
+    pacer.arrived(msg.sentAt, msg.timed);
     for (const raw of unpack(msg.batch)) {
       pipeline.add(raw);
       pacer.pause();

@@ -1,4 +1,4 @@
-// The worker's pacer pauses between captures only while handoffs reach it on time.
+// The worker's pacer pauses between captures only for handoffs the app's timer sent that arrive on time.
 import { expect } from 'chai';
 import { createRequire } from 'node:module';
 
@@ -6,24 +6,30 @@ const require = createRequire(import.meta.url);
 const { Pacer } = require('../../dist/transport/pacer.js');
 
 describe('Pacer', () => {
-  it('pauses while handoffs arrive on time', () => {
+  it('pauses for a timed handoff that arrives on time', () => {
     const pacer = new Pacer();
-    pacer.arrived(Date.now());
+    pacer.arrived(Date.now(), true);
     expect(pacer.pausing).to.equal(true);
+  });
+
+  it('works flat out for a handoff that filled (heavy load)', () => {
+    const pacer = new Pacer();
+    pacer.arrived(Date.now(), false);
+    expect(pacer.pausing).to.equal(false);
   });
 
   it('stops pausing once a handoff arrives late, and resumes when they are on time again', () => {
     const pacer = new Pacer();
-    pacer.arrived(Date.now() - 1_000);
+    pacer.arrived(Date.now() - 1_000, true);
     expect(pacer.pausing).to.equal(false);
     pacer.pause();
-    pacer.arrived(Date.now());
+    pacer.arrived(Date.now(), true);
     expect(pacer.pausing).to.equal(true);
   });
 
   it('pauses with a real sleep that returns', () => {
     const pacer = new Pacer();
-    pacer.arrived(Date.now());
+    pacer.arrived(Date.now(), true);
     for (let i = 0; i < 10; i++) pacer.pause();
   });
 });
