@@ -6,6 +6,8 @@ import { JsonlPersistence } from './persist';
 import { LogStore } from './store';
 import { version } from '../version';
 
+const MAX_POSTS = 1_000;
+
 export interface CollectorOptions {
   port?: number;
   host?: string;
@@ -28,8 +30,10 @@ export interface Collector {
   port: number;
   store: LogStore;
   server: Server;
-  /** Requests to /v1/request seen, including refused ones. */
+  /** The most recent requests to /v1/request (at most MAX_POSTS), including refused ones. */
   posts: Array<{ headers: IncomingMessage['headers']; status: number; count: number }>;
+  /** Requests to /v1/request since the start, and how many of them were refused (status >= 400). */
+  postCounts: { total: number; refused: number };
   setFailure(status: number | undefined): void;
   close(): Promise<void>;
   /** The persistence file, when there is one. */
@@ -46,6 +50,14 @@ export async function startCollector(opts: CollectorOptions = {}): Promise<Colle
   const store = new LogStore(opts.maxEntries);
   const maxPayload = opts.maxPayloadBytes ?? 50 * 1024 * 1024;
   const posts: Collector['posts'] = [];
+  const postCounts = { total: 0, refused: 0 };
+  // A dev session runs for hours at 10 posts a second: only the recent ones are kept.
+  const record = (entry: Collector['posts'][number]): void => {
+    postCounts.total++;
+    if (entry.status >= 400) postCounts.refused++;
+    posts.push(entry);
+    if (posts.length > 2 * MAX_POSTS) posts.splice(0, posts.length - MAX_POSTS);
+  };
   let failWith = opts.failWith;
   const startedAt = Date.now();
   const hosts = new Set<string>();
@@ -71,18 +83,18 @@ export async function startCollector(opts: CollectorOptions = {}): Promise<Colle
     if (req.method === 'POST' && path === '/v1/request') {
       if (failWith) {
         req.resume();
-        posts.push({ headers: req.headers, status: failWith, count: 0 });
+        record({ headers: req.headers, status: failWith, count: 0 });
         return send(res, failWith, { error: 'injected failure' });
       }
       try {
         const logs = await readLogs(req, maxPayload);
         const auth = req.headers.authorization;
         for (const log of logs) store.add(log, auth);
-        posts.push({ headers: req.headers, status: 202, count: logs.length });
+        record({ headers: req.headers, status: 202, count: logs.length });
         return send(res, 202, { accepted: logs.length });
       } catch (err) {
         const status = err instanceof IngestError ? err.status : 400;
-        posts.push({ headers: req.headers, status, count: 0 });
+        record({ headers: req.headers, status, count: 0 });
         req.resume();
         return send(res, status, { error: (err as Error).message });
       }
@@ -132,6 +144,7 @@ export async function startCollector(opts: CollectorOptions = {}): Promise<Colle
     store,
     server,
     posts,
+    postCounts,
     persistFile: opts.persistFile,
     restored,
     setFailure(status) {

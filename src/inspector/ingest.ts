@@ -1,8 +1,9 @@
 import type { IncomingMessage } from 'node:http';
-import { gunzip } from 'node:zlib';
+import { gunzip, gunzipSync } from 'node:zlib';
 import { promisify } from 'node:util';
 
 const gunzipAsync = promisify(gunzip);
+const INLINE_GUNZIP_BYTES = 16 * 1024;
 const SIMPLE_FORM_TYPES = new Set(['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data']);
 
 export class IngestError extends Error {
@@ -22,18 +23,13 @@ export async function readLogs(req: IncomingMessage, maxBytes: number): Promise<
   if (SIMPLE_FORM_TYPES.has(type)) throw new IngestError(415, `content-type ${type} is not accepted; send application/json`);
   const declared = Number(req.headers['content-length']);
   if (declared > maxBytes) throw new IngestError(413, `payload of ${declared} bytes is larger than ${maxBytes} bytes`);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > maxBytes) throw new IngestError(413, `payload larger than ${maxBytes} bytes`);
-    chunks.push(chunk);
-  }
-  let body = Buffer.concat(chunks);
+  let body = await readBody(req, maxBytes);
   const encoding = String(req.headers['content-encoding'] ?? '').toLowerCase();
   if (encoding === 'gzip') {
     try {
-      body = await gunzipAsync(body, { maxOutputLength: maxBytes * 4 });
+      // A batch of ten logs is a kilobyte or two: inflating it here costs less than the round trip
+      // through libuv's pool. A large backlog still inflates off the event loop, so the dashboard answers.
+      body = body.length <= INLINE_GUNZIP_BYTES ? gunzipSync(body, { maxOutputLength: maxBytes * 4 }) : await gunzipAsync(body, { maxOutputLength: maxBytes * 4 });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
         throw new IngestError(413, `payload larger than ${maxBytes * 4} bytes once decompressed`);
@@ -55,6 +51,30 @@ export async function readLogs(req: IncomingMessage, maxBytes: number): Promise<
     if (problem) throw new IngestError(400, `log ${i}: ${problem}`);
   });
   return parsed as Record<string, unknown>[];
+}
+
+/** The request's body, refused past maxBytes. Plain listeners: an async iterator costs more than the parse. */
+function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        req.removeAllListeners('data');
+        req.resume();
+        reject(new IngestError(413, `payload larger than ${maxBytes} bytes`));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size)));
+    req.on('error', reject);
+    // Settled already when the body was read; otherwise the client went away mid-body.
+    req.on('close', () => {
+      if (!req.complete) reject(new IngestError(400, 'the request was aborted before its body was read'));
+    });
+  });
 }
 
 /** The checks the real service needs to make sense of a log. */

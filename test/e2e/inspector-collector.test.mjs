@@ -98,6 +98,13 @@ describe('inspector collector', () => {
       expect(collector.posts[0]).to.include({ status: 202, count: 2 });
     });
 
+    it('keeps only the recent posts in memory but counts them all', async () => {
+      for (let i = 0; i < 2_100; i++) await post(collector, i % 3 === 0 ? '[42]' : [makeLog()], { gzip: i % 2 === 0 });
+      expect(collector.postCounts).to.deep.equal({ total: 2_100, refused: 700 });
+      expect(collector.posts.length).to.be.within(1_000, 2_000);
+      expect(collector.posts.at(-1)).to.include({ status: 202, count: 1 });
+    });
+
     it('accepts gzip bodies, as the SDK sends them', async () => {
       const res = await post(collector, [makeLog({ id: 'gz-1' })], { gzip: true });
       expect(res.status).to.equal(202);
