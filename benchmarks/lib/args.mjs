@@ -66,7 +66,7 @@ export function parseBenchArgs(argv) {
     rounds: number('rounds', values.rounds, 3, { min: 1, integer: true }),
     only: list(values.only),
     rate: number('rate', values.rate, 1000, { integer: true }),
-    rateDuration: number('rate-duration', values['rate-duration'], 5, { min: 1 }),
+    rateDuration: number('rate-duration', values['rate-duration'], 10, { min: 1 }),
   };
 }
 
@@ -107,7 +107,7 @@ export const BENCH_HELP = `Usage: npm run bench -- [flags]      (or: node benchm
   --only <list>       comma-separated scenario and/or variant names (baselines are added as needed)
   --rate <n>          after the full-load run, the latency at a fixed n req/s, below every app's
                       capacity, where it is service time, not queueing (default 1000; 0: skip)
-  --rate-duration <s> seconds of that fixed-rate run (default 5)
+  --rate-duration <s> seconds of that fixed-rate run, after a 2 s pause (default 10)
   --no-pin            do not pin processes to CPUs with taskset
   --pin-mode <m>      event-loop (default): the app's main thread alone on the server CPU, its other
                       threads (the SDK's worker among them) with the load generator;

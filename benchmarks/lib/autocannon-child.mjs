@@ -7,6 +7,7 @@ const require = createRequire(import.meta.url);
 const autocannon = require('autocannon');
 
 const spec = JSON.parse(process.argv[2]);
+const SETTLE_MS = 2_000;
 
 function run(duration, overallRate, connections = spec.connections) {
   return autocannon({
@@ -44,6 +45,9 @@ process.stdout.write(
 // milliseconds; the targets are in tenths, so the fixed-rate percentiles come from each response's
 // own time.
 if (spec.rate > 0) {
+  // A quiet moment first: what the SDKs still hold from the full-load run is sent, so this run sees
+  // each app in its steady state at this rate, not draining a backlog.
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
   const times = [];
   // One connection: each request meets an app that is otherwise idle, so the time added is the SDK's
   // own, not a queue of other connections' requests (autocannon fires all connections on one tick).

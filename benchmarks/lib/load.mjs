@@ -46,7 +46,7 @@ export async function runLoad(spec, plan, hooks = {}) {
     if (stderr.length < 64 * 1024) stderr += d;
   });
   // Bounded: autocannon stops itself; this only catches a wedged child.
-  await exitWithin(child, (spec.warmup + spec.duration + (spec.rate > 0 ? spec.rateDuration : 0) + 30) * 1000);
+  await exitWithin(child, (spec.warmup + spec.duration + (spec.rate > 0 ? spec.rateDuration + 2 : 0) + 30) * 1000);
   const [measured, fixed] = stdout
     .trim()
     .split('\n')
