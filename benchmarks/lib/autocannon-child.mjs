@@ -7,7 +7,6 @@ const require = createRequire(import.meta.url);
 const autocannon = require('autocannon');
 
 const spec = JSON.parse(process.argv[2]);
-const SETTLE_MS = 2_000;
 
 function run(duration, overallRate, connections = spec.connections) {
   return autocannon({
@@ -47,7 +46,7 @@ process.stdout.write(
 if (spec.rate > 0) {
   // A quiet moment first: what the SDKs still hold from the full-load run is sent, so this run sees
   // each app in its steady state at this rate, not draining a backlog.
-  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+  await new Promise((resolve) => setTimeout(resolve, spec.rateSettle * 1000));
   const times = [];
   // One connection: each request meets an app that is otherwise idle, so the time added is the SDK's
   // own, not a queue of other connections' requests (autocannon fires all connections on one tick).

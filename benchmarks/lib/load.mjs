@@ -6,7 +6,10 @@ import { pinned } from './cpu.mjs';
 
 const CHILD = join(dirname(fileURLToPath(import.meta.url)), 'autocannon-child.mjs');
 
-/** spec: { url, method, headers, body, connections, pipelining, duration, warmup, rate, rateDuration } (seconds). */
+/** Seconds of quiet between the full-load run and the fixed-rate run: the SDKs send what they still hold. */
+const RATE_SETTLE_S = 2;
+
+/** spec: { url, method, headers, body, connections, pipelining, duration, warmup, rate, rateDuration, rateSettle } (seconds). */
 /** The load of one scenario against one server, with the run's connection and duration settings. */
 export function loadSpec(server, scenario, opts) {
   return {
@@ -20,6 +23,7 @@ export function loadSpec(server, scenario, opts) {
     warmup: opts.warmup,
     rate: opts.rate ?? 0,
     rateDuration: opts.rateDuration ?? 0,
+    rateSettle: RATE_SETTLE_S,
   };
 }
 
@@ -46,7 +50,7 @@ export async function runLoad(spec, plan, hooks = {}) {
     if (stderr.length < 64 * 1024) stderr += d;
   });
   // Bounded: autocannon stops itself; this only catches a wedged child.
-  await exitWithin(child, (spec.warmup + spec.duration + (spec.rate > 0 ? spec.rateDuration + 2 : 0) + 30) * 1000);
+  await exitWithin(child, (spec.warmup + spec.duration + (spec.rate > 0 ? spec.rateSettle + spec.rateDuration : 0) + 30) * 1000);
   const [measured, fixed] = stdout
     .trim()
     .split('\n')

@@ -26,13 +26,14 @@ export async function readLogs(req: IncomingMessage, maxBytes: number): Promise<
   let body = await readBody(req, maxBytes);
   const encoding = String(req.headers['content-encoding'] ?? '').toLowerCase();
   if (encoding === 'gzip') {
+    const inflated = { maxOutputLength: maxBytes * 4 };
     try {
       // A batch of ten logs is a kilobyte or two: inflating it here costs less than the round trip
       // through libuv's pool. A large backlog still inflates off the event loop, so the dashboard answers.
-      body = body.length <= INLINE_GUNZIP_BYTES ? gunzipSync(body, { maxOutputLength: maxBytes * 4 }) : await gunzipAsync(body, { maxOutputLength: maxBytes * 4 });
+      body = body.length <= INLINE_GUNZIP_BYTES ? gunzipSync(body, inflated) : await gunzipAsync(body, inflated);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
-        throw new IngestError(413, `payload larger than ${maxBytes * 4} bytes once decompressed`);
+        throw new IngestError(413, `payload larger than ${inflated.maxOutputLength} bytes once decompressed`);
       }
       throw new IngestError(400, 'body is not valid gzip');
     }

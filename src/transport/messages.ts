@@ -2,7 +2,7 @@ import type { PackedBatch } from './handoff';
 import type { Stats } from './settings';
 
 export type ToWorker =
-    /** sentAt: Date.now() on the app's thread; timed: handed off by the timer, not because the batch filled. */
+  /** sentAt: Date.now() on the app's thread; timed: handed off by the timer, not because the batch filled. */
   | { type: 'captures'; batch: PackedBatch; sentAt: number; timed: boolean }
   | { type: 'flush'; id: number; timeoutMs: number };
 
