@@ -56,7 +56,7 @@ function commonValues(values) {
 export function parseBenchArgs(argv) {
   const { values } = parseArgs({
     args: argv,
-    options: { ...COMMON, rounds: { type: 'string' }, only: { type: 'string' }, rate: { type: 'string' }, 'rate-duration': { type: 'string' } },
+    options: { ...COMMON, rounds: { type: 'string' }, only: { type: 'string' }, rate: { type: 'string' }, 'rate-duration': { type: 'string' }, 'no-side-by-side': { type: 'boolean', default: false } },
     allowPositionals: false,
   });
   return {
@@ -67,6 +67,7 @@ export function parseBenchArgs(argv) {
     only: list(values.only),
     rate: number('rate', values.rate, 1000, { integer: true }),
     rateDuration: number('rate-duration', values['rate-duration'], 10, { min: 1 }),
+    sideBySide: !values['no-side-by-side'],
   };
 }
 
@@ -108,6 +109,8 @@ export const BENCH_HELP = `Usage: npm run bench -- [flags]      (or: node benchm
   --rate <n>          after the full-load run, the latency at a fixed n req/s, below every app's
                       capacity, where it is service time, not queueing (default 1000; 0: skip)
   --rate-duration <s> seconds of that fixed-rate run, after a 2 s pause (default 10)
+  --no-side-by-side   skip the side-by-side runs (each instrumented row and its baseline under load
+                      at once, event loops on one core: the "same core" column)
   --no-pin            do not pin processes to CPUs with taskset
   --pin-mode <m>      event-loop (default): the app's main thread alone on the server CPU, its other
                       threads (the SDK's worker among them) with the load generator;

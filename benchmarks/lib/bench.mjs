@@ -8,6 +8,8 @@ import { BENCH_HELP, parseBenchArgs } from './args.mjs';
 import { pinningPlan, pinSelf } from './cpu.mjs';
 import { formatTable, summarize } from './report.mjs';
 import { runRow } from './round.mjs';
+import { runSideBySide } from './side-by-side.mjs';
+import { RATE_SETTLE_S } from './load.mjs';
 import { OUTPUT, ROOT } from './server.mjs';
 import { select } from './variants.mjs';
 
@@ -55,10 +57,14 @@ export async function main(scenarios, argv = process.argv.slice(2)) {
   // Both SDKs cache the base-URL lookup on disk: start every run cold, the same for both.
   rmSync(join(OUTPUT, 'cache'), { recursive: true, force: true });
 
-  const perRow = opts.warmup + opts.duration + 3;
+  const pairs = opts.sideBySide ? variants.filter((v) => v.baseline && variants.some((b) => b.name === v.baseline)) : [];
+  const perRow = opts.warmup + opts.duration + (opts.rate > 0 ? RATE_SETTLE_S + opts.rateDuration : 0) + 3;
   const total = picked.length * variants.length * opts.rounds;
-  log(`bench: ${total} runs (${opts.rounds} rounds x ${picked.length} scenarios x ${variants.length} variants), ` +
-      `${opts.duration}s each after ${opts.warmup}s warmup, ${opts.connections} connections; about ${Math.ceil((total * perRow) / 60)} min`);
+  const pairRuns = picked.length * pairs.length * opts.rounds;
+  const minutes = Math.ceil((total * perRow + pairRuns * (opts.warmup + opts.duration + 4)) / 60);
+  log(`bench: ${total} runs (${opts.rounds} rounds x ${picked.length} scenarios x ${variants.length} variants)` +
+      `${pairRuns ? ` and ${pairRuns} side-by-side runs` : ''}, ` +
+      `${opts.duration}s each after ${opts.warmup}s warmup, ${opts.connections} connections; about ${minutes} min`);
   log(`bench: ${env.pinning}`);
 
   const rounds = [];
@@ -73,10 +79,23 @@ export async function main(scenarios, argv = process.argv.slice(2)) {
           const r = entry.result;
           const delivery = r.delivered === null ? '' : `, logs ${r.delivered}/${r.served}`;
           const bad = r.non2xx + r.errors + r.timeouts;
-          log(`[${n}/${total}] round ${round} ${scenario.name} ${variant.name}: ${Math.round(r.rps)} req/s, p99 ${r.p99} ms${delivery}${bad ? `, ${bad} bad responses` : ''}`);
+          log(`[${n}/${total + pairRuns}] round ${round} ${scenario.name} ${variant.name}: ${Math.round(r.rps)} req/s, p99 ${r.p99} ms${delivery}${bad ? `, ${bad} bad responses` : ''}`);
         } catch (err) {
           entry.error = String(err?.message ?? err).slice(0, 2_000);
-          log(`[${n}/${total}] round ${round} ${scenario.name} ${variant.name}: FAILED ${entry.error}`);
+          log(`[${n}/${total + pairRuns}] round ${round} ${scenario.name} ${variant.name}: FAILED ${entry.error}`);
+        }
+        rounds.push(entry);
+      }
+      for (const variant of pairs) {
+        n++;
+        const entry = { round, scenario: scenario.name, variant: variant.name, sideBySide: true };
+        try {
+          const baseline = variants.find((b) => b.name === variant.baseline);
+          entry.result = await runSideBySide({ scenario, variant, baseline, opts, plan });
+          log(`[${n}/${total + pairRuns}] round ${round} ${scenario.name} ${variant.name} side by side with ${baseline.name}: ${(entry.result.ratio * 100).toFixed(1)}%`);
+        } catch (err) {
+          entry.error = String(err?.message ?? err).slice(0, 2_000);
+          log(`[${n}/${total + pairRuns}] round ${round} ${scenario.name} ${variant.name} side by side: FAILED ${entry.error}`);
         }
         rounds.push(entry);
       }

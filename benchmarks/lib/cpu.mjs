@@ -73,3 +73,33 @@ export function pinSelf(plan, cpu) {
     process.stderr.write(`bench: could not pin the runner to CPU ${cpu} (${err.message})\n`);
   }
 }
+
+let chrtPath;
+
+function findChrt() {
+  if (chrtPath !== undefined) return chrtPath;
+  chrtPath = null;
+  if (process.platform !== 'linux') return chrtPath;
+  for (const candidate of ['/usr/bin/chrt', '/bin/chrt']) {
+    try {
+      execFileSync(candidate, ['--version'], { stdio: 'ignore', timeout: 5_000 });
+      chrtPath = candidate;
+      break;
+    } catch {}
+  }
+  return chrtPath;
+}
+
+/**
+ * Moves this process (the runner, and the collector inside it) to SCHED_IDLE, or back to the normal
+ * policy: at idle it runs only when nothing else on its CPU wants to. Returns whether it took effect.
+ */
+export function idleSelf(idle) {
+  if (!findChrt()) return false;
+  try {
+    execFileSync(findChrt(), ['-a', idle ? '-i' : '-o', '-p', '0', String(process.pid)], { stdio: 'ignore', timeout: 5_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -7,7 +7,7 @@ import { pinned } from './cpu.mjs';
 const CHILD = join(dirname(fileURLToPath(import.meta.url)), 'autocannon-child.mjs');
 
 /** Seconds of quiet between the full-load run and the fixed-rate run: the SDKs send what they still hold. */
-const RATE_SETTLE_S = 2;
+export const RATE_SETTLE_S = 2;
 
 /** spec: { url, method, headers, body, connections, pipelining, duration, warmup, rate, rateDuration, rateSettle } (seconds). */
 /** The load of one scenario against one server, with the run's connection and duration settings. */

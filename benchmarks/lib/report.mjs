@@ -17,7 +17,8 @@ export function summarize(rounds, scenarios, variants) {
   for (const scenario of scenarios) {
     const byVariant = new Map();
     for (const variant of variants) {
-      const mine = rounds.filter((r) => r.scenario === scenario.name && r.variant === variant.name);
+      const mine = rounds.filter((r) => r.scenario === scenario.name && r.variant === variant.name && !r.sideBySide);
+      const paired = rounds.filter((r) => r.scenario === scenario.name && r.variant === variant.name && r.sideBySide && r.result);
       const ok = mine.filter((r) => r.result).map((r) => r.result);
       const served = sum(ok.map((r) => r.served));
       const delivered = ok.every((r) => r.delivered === null) ? null : sum(ok.map((r) => r.delivered));
@@ -44,6 +45,8 @@ export function summarize(rounds, scenarios, variants) {
         badResponses: sum(ok.map((r) => r.non2xx + r.errors + r.timeouts)),
         sdk: ok.length ? ok[ok.length - 1].sdk : null,
         ratio: null,
+        sameCoreRatio: paired.length ? round(median(paired.map((r) => r.result.ratio)), 3) : null,
+        sameCorePerRound: paired.map((r) => round(r.result.ratio, 3)),
         p99Added: null,
         rateP99Added: null,
       };
@@ -66,6 +69,7 @@ const COLUMNS = [
   ['variant', (r) => r.variant, 'l'],
   ['req/s', (r) => fmt(r.rps, 0)],
   ['vs base', (r) => (r.ratio === null ? (r.baseline ? '?' : 'base') : `${fmt(r.ratio * 100, 1)}%`)],
+  ['same core', (r) => (r.sameCoreRatio === null ? '' : `${fmt(r.sameCoreRatio * 100, 1)}%`)],
   ['p50 ms', (r) => fmt(r.p50, 1)],
   ['p99 ms', (r) => fmt(r.p99, 1)],
   ['+p99 ms', (r) => (r.p99Added === null ? (r.baseline ? '?' : '') : signed(r.p99Added))],

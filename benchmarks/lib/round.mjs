@@ -6,7 +6,7 @@ import { sdkEnv, startCountingCollector } from './collector.mjs';
 import { memoryOf } from './memory.mjs';
 import { controlStats, OUTPUT, startServer } from './server.mjs';
 import { loadSpec, runLoad } from './load.mjs';
-import { pinEventLoop } from './cpu.mjs';
+import { idleSelf, pinEventLoop } from './cpu.mjs';
 import { cpuPerRequest, threadTicks } from './threads.mjs';
 import { isInstrumented } from './variants.mjs';
 
@@ -55,13 +55,25 @@ export async function runRow({ scenario, variant, opts, plan }) {
     await checkOnce(server, scenario);
     let ticksBefore = new Map();
     let ticksAfter = new Map();
-    const load = await runLoad(loadSpec(server, scenario, opts), plan, {
-      onMeasure: () => {
-        pinEventLoop(plan, server.pid);
-        ticksBefore = threadTicks(server.pid);
-      },
-      onDone: () => (ticksAfter = threadTicks(server.pid)),
-    });
+    let idle = false;
+    let load;
+    try {
+      load = await runLoad(loadSpec(server, scenario, opts), plan, {
+        onMeasure: () => {
+          pinEventLoop(plan, server.pid);
+          ticksBefore = threadTicks(server.pid);
+        },
+        onDone: () => {
+          ticksAfter = threadTicks(server.pid);
+          // The fixed-rate run follows. The collector stands in for ReadMe's servers, which never share
+          // the app's machine, yet here it shares a core with autocannon: at normal priority its work
+          // on each batch would delay autocannon reading responses and count as the SDK's latency.
+          if (sink && opts.rate > 0 && plan.enabled) idle = idleSelf(true);
+        },
+      });
+    } finally {
+      if (idle) idleSelf(false);
+    }
     const cpu = cpuPerRequest(server.pid, ticksBefore, ticksAfter, load.answered);
     if (!server.alive()) throw new Error(`the app died during the load:\n${server.stderr()}`);
     const { served } = await controlStats(server);
