@@ -9,21 +9,26 @@
 import { execFileSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 
-let tasksetPath;
+const tools = new Map();
 
-function findTaskset() {
-  if (tasksetPath !== undefined) return tasksetPath;
-  tasksetPath = null;
-  if (process.platform !== 'linux') return tasksetPath;
-  for (const candidate of ['/usr/bin/taskset', '/bin/taskset']) {
-    try {
-      execFileSync(candidate, ['--version'], { stdio: 'ignore', timeout: 5_000 });
-      tasksetPath = candidate;
-      break;
-    } catch {}
+/** The path of a util-linux tool (taskset, chrt), or null where it is missing or not Linux. */
+function findTool(name) {
+  if (tools.has(name)) return tools.get(name);
+  let found = null;
+  if (process.platform === 'linux') {
+    for (const candidate of [`/usr/bin/${name}`, `/bin/${name}`]) {
+      try {
+        execFileSync(candidate, ['--version'], { stdio: 'ignore', timeout: 5_000 });
+        found = candidate;
+        break;
+      } catch {}
+    }
   }
-  return tasksetPath;
+  tools.set(name, found);
+  return found;
 }
+
+const findTaskset = () => findTool('taskset');
 
 /**
  * Decides whether to pin. Returns { enabled, reason, serverCpu, loadCpu }.
@@ -74,30 +79,15 @@ export function pinSelf(plan, cpu) {
   }
 }
 
-let chrtPath;
-
-function findChrt() {
-  if (chrtPath !== undefined) return chrtPath;
-  chrtPath = null;
-  if (process.platform !== 'linux') return chrtPath;
-  for (const candidate of ['/usr/bin/chrt', '/bin/chrt']) {
-    try {
-      execFileSync(candidate, ['--version'], { stdio: 'ignore', timeout: 5_000 });
-      chrtPath = candidate;
-      break;
-    } catch {}
-  }
-  return chrtPath;
-}
-
 /**
  * Moves this process (the runner, and the collector inside it) to SCHED_IDLE, or back to the normal
  * policy: at idle it runs only when nothing else on its CPU wants to. Returns whether it took effect.
  */
 export function idleSelf(idle) {
-  if (!findChrt()) return false;
+  const chrt = findTool('chrt');
+  if (!chrt) return false;
   try {
-    execFileSync(findChrt(), ['-a', idle ? '-i' : '-o', '-p', '0', String(process.pid)], { stdio: 'ignore', timeout: 5_000 });
+    execFileSync(chrt, ['-a', idle ? '-i' : '-o', '-p', '0', String(process.pid)], { stdio: 'ignore', timeout: 5_000 });
     return true;
   } catch {
     return false;
