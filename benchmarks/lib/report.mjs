@@ -17,8 +17,9 @@ export function summarize(rounds, scenarios, variants) {
   for (const scenario of scenarios) {
     const byVariant = new Map();
     for (const variant of variants) {
-      const mine = rounds.filter((r) => r.scenario === scenario.name && r.variant === variant.name && !r.sideBySide);
-      const paired = rounds.filter((r) => r.scenario === scenario.name && r.variant === variant.name && r.sideBySide && r.result);
+      const forRow = rounds.filter((r) => r.scenario === scenario.name && r.variant === variant.name);
+      const mine = forRow.filter((r) => !r.sideBySide);
+      const paired = forRow.filter((r) => r.sideBySide && r.result);
       const ok = mine.filter((r) => r.result).map((r) => r.result);
       const served = sum(ok.map((r) => r.served));
       const delivered = ok.every((r) => r.delivered === null) ? null : sum(ok.map((r) => r.delivered));

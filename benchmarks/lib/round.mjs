@@ -41,40 +41,59 @@ async function settle(counts, served) {
   }
 }
 
-export async function runRow({ scenario, variant, opts, plan }) {
-  const instrumented = isInstrumented(variant);
-  const sink = instrumented ? await startCountingCollector() : null;
+/** A fresh app process for a variant, with a collector of its own when the variant sends logs. */
+export async function startApp(variant, plan) {
+  const sink = isInstrumented(variant) ? await startCountingCollector() : null;
   const env = {
     ...(sink ? sdkEnv(sink.collector.url, join(OUTPUT, 'cache')) : {}),
     ...(variant.sdk ? { BENCH_SDK_STATS: '1' } : {}),
     ...variant.env,
   };
-  let server;
   try {
-    server = await startServer({ app: variant.app, preload: Boolean(variant.preload), env, plan });
+    return { server: await startServer({ app: variant.app, preload: Boolean(variant.preload), env, plan }), sink };
+  } catch (err) {
+    await sink?.collector.close();
+    throw err;
+  }
+}
+
+/**
+ * runLoad against an app whose threads are re-pinned when the measured run starts, and whose CPU time
+ * is read at both ends of that run: { load, cpu }. onDone runs once the measured run is over.
+ */
+export async function measuredLoad(server, spec, plan, onDone) {
+  let before = new Map();
+  let after = new Map();
+  const load = await runLoad(spec, plan, {
+    onMeasure: () => {
+      pinEventLoop(plan, server.pid);
+      before = threadTicks(server.pid);
+    },
+    onDone: () => {
+      after = threadTicks(server.pid);
+      onDone?.();
+    },
+  });
+  return { load, cpu: cpuPerRequest(server.pid, before, after, load.answered) };
+}
+
+export async function runRow({ scenario, variant, opts, plan }) {
+  const { server, sink } = await startApp(variant, plan);
+  try {
     await checkOnce(server, scenario);
-    let ticksBefore = new Map();
-    let ticksAfter = new Map();
     let idle = false;
-    let load;
+    let measured;
     try {
-      load = await runLoad(loadSpec(server, scenario, opts), plan, {
-        onMeasure: () => {
-          pinEventLoop(plan, server.pid);
-          ticksBefore = threadTicks(server.pid);
-        },
-        onDone: () => {
-          ticksAfter = threadTicks(server.pid);
-          // The fixed-rate run follows. The collector stands in for ReadMe's servers, which never share
-          // the app's machine, yet here it shares a core with autocannon: at normal priority its work
-          // on each batch would delay autocannon reading responses and count as the SDK's latency.
-          if (sink && opts.rate > 0 && plan.enabled) idle = idleSelf(true);
-        },
+      measured = await measuredLoad(server, loadSpec(server, scenario, opts), plan, () => {
+        // The fixed-rate run follows. The collector stands in for ReadMe's servers, which never share
+        // the app's machine, yet here it shares a core with autocannon: at normal priority its work
+        // on each batch would delay autocannon reading responses and count as the SDK's latency.
+        if (sink && opts.rate > 0 && plan.enabled) idle = idleSelf(true);
       });
     } finally {
       if (idle) idleSelf(false);
     }
-    const cpu = cpuPerRequest(server.pid, ticksBefore, ticksAfter, load.answered);
+    const { load, cpu } = measured;
     if (!server.alive()) throw new Error(`the app died during the load:\n${server.stderr()}`);
     const { served } = await controlStats(server);
     if (sink) await settle(sink.counts, served);
@@ -103,7 +122,7 @@ export async function runRow({ scenario, variant, opts, plan }) {
       stderr: server.stderr().trim().slice(0, 2_000) || undefined,
     };
   } finally {
-    await server?.stop();
+    await server.stop();
     await sink?.collector.close();
   }
 }

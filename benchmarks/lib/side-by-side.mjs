@@ -6,38 +6,13 @@
 // the same core within milliseconds, so whatever the host does hits both alike. Each app's cost is its
 // event loop's CPU time per request; the ratio of the two is the throughput the variant keeps when its
 // event loop is the bottleneck (the baseline against itself, three runs of 10 s: 0.99, 1.00, 1.03).
-import { join } from 'node:path';
-import { sdkEnv, startCountingCollector } from './collector.mjs';
-import { loadSpec, runLoad } from './load.mjs';
-import { pinEventLoop } from './cpu.mjs';
-import { checkOnce } from './round.mjs';
-import { OUTPUT, startServer } from './server.mjs';
-import { cpuPerRequest, threadTicks } from './threads.mjs';
-import { isInstrumented } from './variants.mjs';
+import { loadSpec } from './load.mjs';
+import { checkOnce, measuredLoad, startApp } from './round.mjs';
 
-async function startApp(variant, plan) {
-  const sink = isInstrumented(variant) ? await startCountingCollector() : null;
-  const env = { ...(sink ? sdkEnv(sink.collector.url, join(OUTPUT, 'cache')) : {}), ...variant.env };
-  try {
-    return { server: await startServer({ app: variant.app, preload: Boolean(variant.preload), env, plan }), sink };
-  } catch (err) {
-    await sink?.collector.close();
-    throw err;
-  }
-}
-
-/** One app's measured run, with its event loop's CPU time bracketing exactly that run. */
+/** One app's measured run at full load: its req/s and its event loop's CPU per request. */
 async function measure(app, scenario, opts, plan) {
-  let before = new Map();
-  let after = new Map();
-  const load = await runLoad(loadSpec(app.server, scenario, { ...opts, rate: 0 }), plan, {
-    onMeasure: () => {
-      pinEventLoop(plan, app.server.pid);
-      before = threadTicks(app.server.pid);
-    },
-    onDone: () => (after = threadTicks(app.server.pid)),
-  });
-  return { rps: load.rps, answered: load.answered, loopUs: cpuPerRequest(app.server.pid, before, after, load.answered).loopUs };
+  const { load, cpu } = await measuredLoad(app.server, loadSpec(app.server, scenario, { ...opts, rate: 0 }), plan);
+  return { rps: load.rps, answered: load.answered, loopUs: cpu.loopUs };
 }
 
 /** { baseline: { rps, loopUs }, variant: { rps, loopUs }, ratio }: ratio from CPU per request, else from req/s. */
