@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Exchange } from './capture/exchange';
+import { newLogId } from './capture/log-id';
 import { captureState, installCapture } from './capture/observe';
 import type { RawCapture } from './capture/raw-capture';
 import { findConfigFile, loadConfigFile } from './config/load-file';
@@ -143,7 +143,7 @@ export class Agent {
     if (!this.active) return undefined;
     const c = this.config;
     if (c && !shouldLog(req, c)) return undefined;
-    const id = randomUUID();
+    const id = newLogId();
     if (c?.documentationUrlHeader && this.baseLogUrl && !res.headersSent) {
       res.setHeader('x-documentation-url', `${this.baseLogUrl}/logs/${id}`);
     }

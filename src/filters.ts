@@ -25,7 +25,16 @@ function methodIgnored(method: string, ignored: readonly string[]): boolean {
     set = new Set(ignored.map((m) => m.toUpperCase()));
     methodSets.set(ignored, set);
   }
-  return set.has(method) || set.has(method.toUpperCase());
+  // Node's HTTP/1 parser only accepts upper-case methods; toUpperCase, a runtime call, only when needed.
+  return set.has(method) || (hasLowerCase(method) && set.has(method.toUpperCase()));
+}
+
+function hasLowerCase(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x61 && c <= 0x7a) return true;
+  }
+  return false;
 }
 
 /** A Host matches an entry with or without its port. */

@@ -58,3 +58,6 @@ export class BodyTap {
     return Buffer.concat(chunks.map((c) => (typeof c === 'string' ? Buffer.from(c, 'utf8') : c)));
   }
 }
+
+/** The tap of a body that never had a chunk: nothing is ever added to it (see Exchange). */
+export const NO_BODY: BodyTap = new BodyTap(0);

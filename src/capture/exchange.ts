@@ -1,25 +1,33 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { BodyTap } from './body-tap';
+import { BodyTap, NO_BODY } from './body-tap';
 import type { RawCapture } from './raw-capture';
 
-/** The state of one request/response while it is in flight. */
-export class Exchange {
-  readonly startedDateTime = Date.now();
+/** The state of one request/response while it is in flight, for HTTP/1 (http1-exchange.ts) and HTTP/2. */
+export abstract class Exchange {
   readonly start = performance.now();
-  readonly requestBody: BodyTap;
-  readonly responseBody: BodyTap;
-  /** As received: routers (Express's mounted ones) rewrite req.url while they dispatch. */
-  readonly originalUrl: string;
+  /** NO_BODY until a first chunk: most requests (GET) never have one, so never need a tap. */
+  requestBody = NO_BODY;
+  responseBody = NO_BODY;
+  /** The app called end(): later writes are not sent, so not captured. */
+  ended = false;
+  /** The response is over and its capture handed on; chunks seen later belong to nobody. */
+  done = false;
 
   constructor(
     readonly id: string,
     readonly req: IncomingMessage,
     readonly res: ServerResponse,
-    maxBodySize: number,
-  ) {
-    this.requestBody = new BodyTap(maxBodySize);
-    this.responseBody = new BodyTap(maxBodySize);
-    this.originalUrl = req.url ?? '/';
+    private readonly maxBodySize: number,
+  ) {}
+
+  addRequestChunk(chunk: unknown, encoding: unknown): void {
+    if (this.requestBody === NO_BODY) this.requestBody = new BodyTap(this.maxBodySize);
+    this.requestBody.add(chunk, encoding);
+  }
+
+  addResponseChunk(chunk: unknown, encoding: unknown): void {
+    if (this.responseBody === NO_BODY) this.responseBody = new BodyTap(this.maxBodySize);
+    this.responseBody.add(chunk, encoding);
   }
 
   /** HEAD, 204 and 304 send no body, whatever the app wrote. */
@@ -27,43 +35,8 @@ export class Exchange {
     return method === 'HEAD' || status === 204 || status === 304;
   }
 
-  /** Reads what is left to read off req/res once the response is over. */
-  toRawCapture(): RawCapture {
-    const { req, res } = this;
-    const header = (res as ServerResponse & { _header?: unknown })._header;
-    const sent = typeof header === 'string' ? header : null;
-    const socket = req.socket as (typeof req.socket & { encrypted?: boolean }) | null;
-    const method = req.method ?? 'GET';
-    const status = res.statusCode;
-    const noBody = Exchange.sendsNoBody(method, status);
-    // One literal with every field: each property added after it is built would be a hidden-class
-    // transition on every request.
-    return {
-      id: this.id,
-      startedDateTime: this.startedDateTime,
-      durationMs: performance.now() - this.start,
-      method,
-      url: this.originalUrl,
-      httpVersion: req.httpVersion,
-      // Not copied: Node never changes rawHeaders after parsing, and the capture is read right away.
-      requestHeaders: req.rawHeaders,
-      remoteAddress: socket?.remoteAddress,
-      encrypted: Boolean(socket?.encrypted),
-      requestBody: this.requestBody.take(),
-      requestBodySize: this.requestBody.size,
-      requestBodyTruncated: this.requestBody.truncated,
-      statusCode: status,
-      statusMessage: res.statusMessage ?? '',
-      responseHeaderBlock: sent,
-      responseHeaders: sent === null ? stringHeaders(res.getHeaders()) : null,
-      responseBody: noBody ? null : this.responseBody.take(),
-      responseBodySize: noBody ? 0 : this.responseBody.size,
-      responseBodyTruncated: noBody ? false : this.responseBody.truncated,
-      aborted: !res.writableFinished,
-      route: routeOf(req),
-      group: undefined,
-    };
-  }
+  /** Reads what is left to read once the response is over. */
+  abstract toRawCapture(): RawCapture;
 }
 
 export function stringHeaders(h: Record<string, unknown>): Record<string, string | string[]> {
@@ -78,12 +51,12 @@ export function stringHeaders(h: Record<string, unknown>): Record<string, string
 /** Express 4/5 leave the matched route on the request; other frameworks are taught in capture/routes. */
 export function routeOf(req: object): string | undefined {
   const r = req as { route?: { path?: unknown }; baseUrl?: unknown; [ROUTE]?: string };
-  // Own only (setRoute defines it on the request): a miss then never walks the prototype chain,
-  // which under Express is app.request's long one.
+  // Express's first: every read of an Express request is a lookup from scratch (see http1-exchange.ts),
+  // so its usual case takes two. Own only (setRoute defines it on the request): a miss then never
+  // walks the prototype chain.
+  const route = r.route;
+  if (route && typeof route.path === 'string') return (typeof r.baseUrl === 'string' ? r.baseUrl : '') + route.path;
   if (hasOwn(r, ROUTE) && typeof r[ROUTE] === 'string') return r[ROUTE];
-  if (r.route && typeof r.route.path === 'string') {
-    return (typeof r.baseUrl === 'string' ? r.baseUrl : '') + r.route.path;
-  }
   return undefined;
 }
 

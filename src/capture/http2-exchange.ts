@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerHttp2Stream } from 'node:http2';
+import { wallClockAt } from './clock';
 import { Exchange, routeOf, stringHeaders } from './exchange';
 import { withoutPseudo } from './http2-shims';
 import type { RawCapture } from './raw-capture';
@@ -41,7 +42,7 @@ export class Http2Exchange extends Exchange {
     const noBody = Exchange.sendsNoBody(method, statusCode);
     return {
       id: this.id,
-      startedDateTime: this.startedDateTime,
+      startedDateTime: wallClockAt(this.start),
       durationMs: performance.now() - this.start,
       method,
       url: this.url(),

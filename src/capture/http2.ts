@@ -178,7 +178,7 @@ function tapRequest(stream: Stream, chunk: unknown, encoding: unknown): void {
   const exchange = exchanges.get(stream);
   if (!exchange) return;
   try {
-    exchange.requestBody.add(chunk, encoding);
+    exchange.addRequestChunk(chunk, encoding);
   } catch (err) {
     hooks?.fail('http2 request body', err);
   }
@@ -188,7 +188,7 @@ function tapResponse(stream: Stream, chunk: unknown, encoding: unknown): void {
   const exchange = exchanges.get(stream);
   if (!exchange || chunk === null || chunk === undefined) return;
   try {
-    exchange.responseBody.add(chunk, encoding);
+    exchange.addResponseChunk(chunk, encoding);
   } catch (err) {
     hooks?.fail('http2 response body', err);
   }

@@ -3,7 +3,8 @@ import http, { IncomingMessage, ServerResponse } from 'node:http';
 import https from 'node:https';
 import shimmer from 'shimmer';
 import { CHANNELS } from './channels';
-import { Exchange } from './exchange';
+import type { Exchange } from './exchange';
+import { Http1Exchange } from './http1-exchange';
 import { installHttp2Capture } from './http2';
 import { installRouteInstrumentation } from './routes';
 
@@ -19,7 +20,8 @@ export interface CaptureHooks {
 
 // Per-request state is one symbol-keyed slot on res, set before the app sees it, so every response
 // takes the same hidden-class transition at the same point; null marks a request looked at and left
-// alone. The request body tap finds the exchange through the socket's current response, not a slot
+// alone. The slot is written only then: once a framework has run, every access to req or res may be a
+// lookup from scratch (see http1-exchange.ts), so the exchange itself records that it is over (done). The request body tap finds the exchange through the socket's current response, not a slot
 // of the request's own or a WeakMap: measured with callgrind on Express, a property added to the
 // IncomingMessage cost about 1.5% more instructions per request, and a WeakMap whose value refers to
 // its key about 2% (the garbage collector treats every entry as an ephemeron), where the slot on the
@@ -102,9 +104,10 @@ function observe(req: IncomingMessage, res: ServerResponse, server?: http.Server
     if (req.method === 'CONNECT') return;
     const id = hooks.begin(req, res);
     if (id === undefined) return;
-    const exchange = new Exchange(id, req, res, hooks.maxBodySize());
+    const pipelined = socketResponse(req) !== res;
+    const exchange = new Http1Exchange(id, req, res, hooks.maxBodySize(), pipelined);
     (res as Tagged)[EXCHANGE] = exchange;
-    if (socketResponse(req) !== res) (req as Tagged)[EXCHANGE] = exchange;
+    if (pipelined) (req as Tagged)[EXCHANGE] = exchange;
     inFlight++;
   } catch (err) {
     hooks.fail('request start', err);
@@ -116,8 +119,8 @@ function observe(req: IncomingMessage, res: ServerResponse, server?: http.Server
 // emit rather than a listener per response.
 function onResponseClose(res: ServerResponse): void {
   const exchange = (res as Tagged)[EXCHANGE];
-  if (!exchange || !hooks) return;
-  (res as Tagged)[EXCHANGE] = null;
+  if (!exchange || exchange.done || !hooks) return;
+  exchange.done = true;
   inFlight--;
   try {
     hooks.complete(exchange);
@@ -141,7 +144,7 @@ function patchPrototypes(): void {
       const exchange = chunk === null || chunk === undefined ? undefined : requestExchange(this);
       if (exchange) {
         try {
-          exchange.requestBody.add(chunk, encoding);
+          exchange.addRequestChunk(chunk, encoding);
         } catch (err) {
           hooks?.fail('request body', err);
         }
@@ -153,7 +156,8 @@ function patchPrototypes(): void {
   const responseProto = ServerResponse.prototype as unknown as Record<string, AnyFn>;
   shimmer.wrap(responseProto, 'write', (original) =>
     function write(this: ServerResponse, chunk: unknown, encoding?: unknown) {
-      tapResponse(this, chunk, encoding);
+      const exchange = (this as Tagged)[EXCHANGE];
+      if (exchange) tapResponse(exchange, chunk, encoding);
       // eslint-disable-next-line prefer-rest-params
       return original.apply(this, arguments as unknown as unknown[]);
     },
@@ -174,7 +178,11 @@ function patchPrototypes(): void {
   });
   shimmer.wrap(responseProto, 'end', (original) =>
     function end(this: ServerResponse, chunk: unknown, encoding?: unknown) {
-      if (typeof chunk !== 'function') tapResponse(this, chunk, encoding);
+      const exchange = (this as Tagged)[EXCHANGE];
+      if (exchange && !exchange.ended) {
+        if (typeof chunk !== 'function') tapResponse(exchange, chunk, encoding);
+        exchange.ended = true;
+      }
       // eslint-disable-next-line prefer-rest-params
       return original.apply(this, arguments as unknown as unknown[]);
     },
@@ -189,16 +197,16 @@ function socketResponse(req: IncomingMessage): unknown {
 /** The exchange a request's body belongs to while its response is open. */
 function requestExchange(req: IncomingMessage): Exchange | undefined {
   const current = (socketResponse(req) as Tagged | null | undefined)?.[EXCHANGE];
-  if (current && current.req === req) return current;
+  if (current && current.req === req) return current.done ? undefined : current;
   const own = (req as Tagged)[EXCHANGE];
-  return own && (own.res as Tagged)[EXCHANGE] === own ? own : undefined;
+  return own && !own.done ? own : undefined;
 }
 
-function tapResponse(res: ServerResponse, chunk: unknown, encoding: unknown): void {
-  const exchange = (res as Tagged)[EXCHANGE];
-  if (!exchange || chunk === null || chunk === undefined || res.writableEnded) return;
+/** A chunk the app wrote; once it called end(), Node sends nothing more, so nothing more is captured. */
+function tapResponse(exchange: Exchange, chunk: unknown, encoding: unknown): void {
+  if (chunk === null || chunk === undefined || exchange.ended || exchange.done) return;
   try {
-    exchange.responseBody.add(chunk, encoding);
+    exchange.addResponseChunk(chunk, encoding);
   } catch (err) {
     hooks?.fail('response body', err);
   }
