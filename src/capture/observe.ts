@@ -20,8 +20,9 @@ export interface CaptureHooks {
 
 // Per-request state is one symbol-keyed slot on res, set before the app sees it, so every response
 // takes the same hidden-class transition at the same point; null marks a request looked at and left
-// alone. The slot is written only then: once a framework has run, every access to req or res may be a
-// lookup from scratch (see http1-exchange.ts), so the exchange itself records that it is over (done). The request body tap finds the exchange through the socket's current response, not a slot
+// alone. The slot is written only then: once a framework has run, every access to req or res may be
+// a lookup from scratch (see http1-exchange.ts), so the exchange itself records that it is over
+// (done). The request body tap finds the exchange through the socket's current response, not a slot
 // of the request's own or a WeakMap: measured with callgrind on Express, a property added to the
 // IncomingMessage cost about 1.5% more instructions per request, and a WeakMap whose value refers to
 // its key about 2% (the garbage collector treats every entry as an ephemeron), where the slot on the
