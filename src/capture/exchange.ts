@@ -8,10 +8,6 @@ export abstract class Exchange {
   /** NO_BODY until a first chunk: most requests (GET) never have one, so never need a tap. */
   requestBody = NO_BODY;
   responseBody = NO_BODY;
-  /** The app called end(): later writes are not sent, so not captured. */
-  ended = false;
-  /** The response is over and its capture handed on; chunks seen later belong to nobody. */
-  done = false;
 
   constructor(
     readonly id: string,

@@ -23,6 +23,10 @@ export class Http1Exchange extends Exchange {
   readonly socket: Connection | null;
   /** Queued behind another response on its connection (pipelining); see aborted(). */
   readonly pipelined: boolean;
+  /** The app called end(): later writes are not sent, so not captured. */
+  ended = false;
+  /** The response is over and its capture handed on; chunks seen later belong to nobody. */
+  done = false;
 
   constructor(id: string, req: IncomingMessage, res: ServerResponse, maxBodySize: number, pipelined: boolean) {
     super(id, req, res, maxBodySize);

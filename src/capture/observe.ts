@@ -29,7 +29,7 @@ export interface CaptureHooks {
 // response cost nothing measurable. Only a pipelined request, whose response waits behind another
 // on the socket, gets a slot of its own.
 const EXCHANGE = Symbol('readme-metrics.exchange');
-type Tagged = { [EXCHANGE]?: Exchange | null };
+type Tagged = { [EXCHANGE]?: Http1Exchange | null };
 
 let hooks: CaptureHooks | undefined;
 let inFlight = 0;
@@ -196,7 +196,7 @@ function socketResponse(req: IncomingMessage): unknown {
 }
 
 /** The exchange a request's body belongs to while its response is open. */
-function requestExchange(req: IncomingMessage): Exchange | undefined {
+function requestExchange(req: IncomingMessage): Http1Exchange | undefined {
   const current = (socketResponse(req) as Tagged | null | undefined)?.[EXCHANGE];
   if (current && current.req === req) return current.done ? undefined : current;
   const own = (req as Tagged)[EXCHANGE];
@@ -204,7 +204,7 @@ function requestExchange(req: IncomingMessage): Exchange | undefined {
 }
 
 /** A chunk the app wrote; once it called end(), Node sends nothing more, so nothing more is captured. */
-function tapResponse(exchange: Exchange, chunk: unknown, encoding: unknown): void {
+function tapResponse(exchange: Http1Exchange, chunk: unknown, encoding: unknown): void {
   if (chunk === null || chunk === undefined || exchange.ended || exchange.done) return;
   try {
     exchange.addResponseChunk(chunk, encoding);
