@@ -17,6 +17,11 @@ const DROP_WARNING_INTERVAL_MS = 60_000;
 // batches so one request at a time can keep up, but never in one unbounded body.
 const MAX_BATCH_LOGS = 1_000;
 const MAX_BATCH_CHARS = 4 * 1024 * 1024;
+// Sends start at least this far apart while the queue is below a batch's bound. A send has a fixed
+// cost (a compressor, a request, its response, and code that runs too rarely to be optimized) of a
+// few hundred microseconds: at thousands of requests a second, batches of bufferLength would spend
+// more on sending than on building the logs. Below bufferLength logs per interval nothing changes.
+const SEND_SPACING_MS = 100;
 
 export interface PipelineEvents {
   onBaseUrl?(url: string): void;
@@ -37,6 +42,8 @@ export class Pipeline {
   private sending: Promise<void> | null = null;
   private pausedUntil = 0;
   private timer: NodeJS.Timeout | null = null;
+  private timerAt = 0;
+  private lastSendAt = -Infinity;
   private lastDropWarning = 0;
   private kickPending = false;
   private droppedSinceWarning = 0;
@@ -142,8 +149,14 @@ export class Pipeline {
     }
   }
 
+  /** Kicks after `delay` ms, or sooner if a kick is already due sooner. */
   private arm(delay = this.settings.flushInterval): void {
-    if (this.timer) return;
+    const at = Date.now() + delay;
+    if (this.timer) {
+      if (this.timerAt <= at) return;
+      clearTimeout(this.timer);
+    }
+    this.timerAt = at;
     this.timer = this.unref(
       setTimeout(() => {
         this.timer = null;
@@ -166,13 +179,18 @@ export class Pipeline {
     });
   }
 
-  private kick(): void {
+  /** Starts sending unless a send is under way, the API asked us to back off, or (unless forced) the last send was too recent. */
+  private kick(force = false): void {
     if (this.sending || this.queue.length === 0) return;
-    const wait = this.pausedUntil - Date.now();
+    const now = Date.now();
+    const spacing = force || this.queue.length >= MAX_BATCH_LOGS ? 0 : this.lastSendAt + SEND_SPACING_MS - now;
+    const wait = Math.max(this.pausedUntil - now, spacing);
     if (wait > 0) return this.arm(wait);
+    this.lastSendAt = now;
     this.sending = this.drain().finally(() => {
       this.sending = null;
-      if (this.queue.length > 0) this.arm();
+      if (this.queue.length >= this.settings.bufferLength) this.kick();
+      else if (this.queue.length > 0) this.arm();
     });
   }
 
@@ -252,7 +270,7 @@ export class Pipeline {
       }
       while (this.queue.length > 0 || this.sending) {
         if (this.pausedUntil > Date.now()) break;
-        this.kick();
+        this.kick(true);
         if (this.sending) await this.sending;
       }
     })();

@@ -36,6 +36,24 @@ describe('delivery', function () {
     }
   });
 
+  for (const mode of ['true', 'false']) {
+    it(`coalesces a burst into a few larger batches, still delivering every log (backgroundWorkerMode=${mode})`, async () => {
+      const app = await startApp('http-basic.cjs', {
+        collector,
+        env: { README_BUFFER_LENGTH: '1', README_FLUSH_INTERVAL: '60000', README_BACKGROUND_WORKER_MODE: mode },
+      });
+      try {
+        for (let i = 0; i < 40; i++) await request(`${app.url}/json?burst=${i}`);
+        await waitForLogs(collector, 40, { filter: (log) => entryOf(log).request.url.includes('burst=') });
+        const posts = collector.posts.filter((p) => p.count > 0);
+        expect(posts.reduce((n, p) => n + p.count, 0)).to.equal(40);
+        expect(posts.length).to.be.below(10);
+      } finally {
+        await app.stop();
+      }
+    });
+  }
+
   it('sends a lone request on the default timer, within a few seconds', async () => {
     const app = await startApp('http-basic.cjs', { collector, env: { README_FLUSH_INTERVAL: undefined } });
     try {

@@ -1,4 +1,5 @@
-// The worker's pacer pauses between captures only for handoffs the app's timer sent that arrive on time.
+// The worker's pacer pauses between captures, after a slice of work, only for handoffs the app's timer
+// sent that arrive on time.
 import { expect } from 'chai';
 import { createRequire } from 'node:module';
 
@@ -27,9 +28,13 @@ describe('Pacer', () => {
     expect(pacer.pausing).to.equal(true);
   });
 
-  it('pauses with a real sleep that returns', () => {
+  it('pauses with a real sleep that returns, once its slice of work is used up', () => {
     const pacer = new Pacer();
     pacer.arrived(Date.now(), true);
-    for (let i = 0; i < 10; i++) pacer.pause();
+    for (let i = 0; i < 10; i++) {
+      const until = performance.now() + 0.3;
+      while (performance.now() < until);
+      pacer.pause();
+    }
   });
 });
