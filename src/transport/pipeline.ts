@@ -1,5 +1,6 @@
 import type { RawCapture } from '../capture/raw-capture';
 import { debug, errorMessage, warnOnce } from '../debug';
+import { DropCounter } from './drops';
 import { findCaller } from '../group/finder';
 import { buildLog } from '../har/build';
 import type { MetricsLog } from '../har/types';
@@ -12,7 +13,6 @@ import { emptyStats, type PipelineSettings, type Stats } from './settings';
 const BACKOFF_STATUSES = new Set([401, 403, 429, 500, 503]);
 const BACKOFF_MS = 15_000;
 const MAX_ATTEMPTS = 3;
-const DROP_WARNING_INTERVAL_MS = 60_000;
 // bufferLength says when to send; a backlog (fast APIs, a slow Metrics API) goes out in larger
 // batches so one request at a time can keep up, but never in one unbounded body.
 const MAX_BATCH_LOGS = 1_000;
@@ -44,9 +44,8 @@ export class Pipeline {
   private timer: NodeJS.Timeout | null = null;
   private timerAt = 0;
   private lastSendAt = -Infinity;
-  private lastDropWarning = 0;
   private kickPending = false;
-  private droppedSinceWarning = 0;
+  private readonly drops = new DropCounter();
 
   constructor(
     private readonly settings: PipelineSettings,
@@ -137,16 +136,8 @@ export class Pipeline {
   }
 
   private drop(n: number, why: string): void {
-    this.stats.dropped += n;
-    this.droppedSinceWarning += n;
-    const now = Date.now();
-    if (now - this.lastDropWarning >= DROP_WARNING_INTERVAL_MS) {
-      this.lastDropWarning = now;
-      process.stderr.write(`readme-metrics: dropped ${this.droppedSinceWarning} log(s): ${why} (total dropped: ${this.stats.dropped})\n`);
-      this.droppedSinceWarning = 0;
-    } else {
-      debug(`dropped ${n} log(s): ${why}`);
-    }
+    this.drops.drop(n, why);
+    this.stats.dropped = this.drops.total;
   }
 
   /** Kicks after `delay` ms, or sooner if a kick is already due sooner. */
@@ -183,24 +174,33 @@ export class Pipeline {
   private kick(force = false): void {
     if (this.sending || this.queue.length === 0) return;
     const now = Date.now();
-    const spacing = force || this.queue.length >= MAX_BATCH_LOGS ? 0 : this.lastSendAt + SEND_SPACING_MS - now;
+    const spacing = force || this.fillsABatch() ? 0 : this.lastSendAt + SEND_SPACING_MS - now;
     const wait = Math.max(this.pausedUntil - now, spacing);
     if (wait > 0) return this.arm(wait);
     this.lastSendAt = now;
-    this.sending = this.drain().finally(() => {
+    this.sending = this.drain(force).finally(() => {
       this.sending = null;
       if (this.queue.length >= this.settings.bufferLength) this.kick();
       else if (this.queue.length > 0) this.arm();
     });
   }
 
-  private async drain(): Promise<void> {
-    while (this.queue.length > 0 && Date.now() >= this.pausedUntil) {
+  /**
+   * Sends a batch, then more right away only while a backlog fills whole batches (or when flushing):
+   * what arrived during the send waits for the next kick, so sends stay SEND_SPACING_MS apart.
+   */
+  private async drain(force: boolean): Promise<void> {
+    do {
       const batch = this.queue.splice(0, this.batchSize());
       for (const j of batch) this.queueBytes -= j.length;
       this.stats.pending = this.queue.length;
       await this.sendBatch(batch);
-    }
+    } while (this.queue.length > 0 && Date.now() >= this.pausedUntil && (force || this.fillsABatch()));
+  }
+
+  /** A backlog: the queue holds at least one batch at its bound, so waiting would only let it grow. */
+  private fillsABatch(): boolean {
+    return this.queue.length >= MAX_BATCH_LOGS || this.queueBytes >= MAX_BATCH_CHARS;
   }
 
   private batchSize(): number {

@@ -2,8 +2,9 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { RawCapture } from '../capture/raw-capture';
 import { debug, errorMessage, warnOnce } from '../debug';
+import { DropCounter } from './drops';
 import { CaptureBatch, unpack } from './handoff';
-import type { FromWorker } from './messages';
+import { HANDLED_BYTES, HANDLED_CAPTURES, type FromWorker } from './messages';
 import type { Pipeline } from './pipeline';
 import { emptyStats, type PipelineSettings, type Stats } from './settings';
 
@@ -62,6 +63,14 @@ const HANDOFF_DELAY_MS = 20;
 class WorkerSink implements Sink {
   private readonly worker: Worker;
   private batch = new CaptureBatch();
+  // Handoffs wait in the worker's message queue until it gets to them. If the app outruns the worker
+  // (a starved core, bodies that take long to redact), that queue would grow without bound, so the
+  // app's thread keeps it within the queue's bounds: captures and bytes handed off, less what the
+  // worker reports handled through shared counters (no message per batch, no lock).
+  private readonly progress = new Int32Array(new SharedArrayBuffer(8));
+  private handedCaptures = 0;
+  private handedBytes = 0;
+  private readonly drops = new DropCounter();
   private timer: NodeJS.Timeout | null = null;
   private lastStats: Stats = emptyStats();
   private nextFlushId = 1;
@@ -73,7 +82,7 @@ class WorkerSink implements Sink {
     private readonly events: SinkEvents,
   ) {
     this.worker = new Worker(join(__dirname, 'worker.js'), {
-      workerData: { settings },
+      workerData: { settings, progress: this.progress },
       // V8 sizes a heap for a whole application by default and collects lazily; the pipeline's own
       // data is bounded by maxQueueBytes, so a small young generation and a modest old-space limit
       // keep its RSS close to what it really holds.
@@ -109,12 +118,22 @@ class WorkerSink implements Sink {
 
   submit(raw: RawCapture): void {
     if (this.fallback) return this.fallback.submit(raw);
+    if (this.workerBehind()) return this.drops.drop(1, 'the background worker is behind');
     this.batch.add(raw);
     if (this.batch.length >= HANDOFF_BATCH || this.batch.byteLength >= HANDOFF_BYTES) this.handOff(false);
     else if (!this.timer) {
       this.timer = setTimeout(() => this.handOff(true), HANDOFF_DELAY_MS);
       this.timer.unref();
     }
+  }
+
+  /** Whether the captures and bytes not yet handled by the worker fill the queue's bounds. */
+  private workerBehind(): boolean {
+    const captures = (this.handedCaptures - Atomics.load(this.progress, HANDLED_CAPTURES)) | 0;
+    const bytes = (this.handedBytes - Atomics.load(this.progress, HANDLED_BYTES)) | 0;
+    return (
+      captures + this.batch.length >= this.settings.maxQueueEntries || bytes + this.batch.byteLength >= this.settings.maxQueueBytes
+    );
   }
 
   private handOff(timed: boolean): void {
@@ -124,9 +143,12 @@ class WorkerSink implements Sink {
     }
     if (this.batch.length === 0) return;
     const n = this.batch.length;
+    const bytes = this.batch.byteLength;
     const { message, transfer } = this.batch.take();
     try {
-      this.worker.postMessage({ type: 'captures', batch: message, sentAt: Date.now(), timed }, transfer);
+      this.worker.postMessage({ type: 'captures', batch: message, sentAt: Date.now(), timed, bytes }, transfer);
+      this.handedCaptures = (this.handedCaptures + n) | 0;
+      this.handedBytes = (this.handedBytes + bytes) | 0;
     } catch (err) {
       debug(`could not hand ${n} capture(s) to the worker: ${errorMessage(err)}`);
     }
@@ -142,18 +164,23 @@ class WorkerSink implements Sink {
       const timer = setTimeout(() => {
         this.waiting.delete(id);
         if (this.waiting.size === 0) this.worker.unref();
-        resolve(this.lastStats);
+        resolve(this.withOwnDrops(this.lastStats));
       }, timeoutMs + 250);
       this.waiting.set(id, (s) => {
         clearTimeout(timer);
-        resolve(s);
+        resolve(this.withOwnDrops(s));
       });
       this.worker.postMessage({ type: 'flush', id, timeoutMs });
     });
   }
 
   stats(): Stats {
-    return this.fallback ? this.fallback.stats() : { ...this.lastStats };
+    return this.fallback ? this.fallback.stats() : this.withOwnDrops(this.lastStats);
+  }
+
+  /** The worker's counters plus the captures this thread dropped before they reached it. */
+  private withOwnDrops(s: Stats): Stats {
+    return { ...s, dropped: s.dropped + this.drops.total };
   }
 
   async close(): Promise<void> {

@@ -5,12 +5,13 @@ import { unpack } from './handoff';
 import { Pacer } from './pacer';
 import { Pipeline } from './pipeline';
 import type { PipelineSettings } from './settings';
-import type { ToWorker } from './messages';
+import { HANDLED_BYTES, HANDLED_CAPTURES, type ToWorker } from './messages';
 
 const port = parentPort!;
+const { settings, progress } = workerData as { settings: PipelineSettings; progress: Int32Array };
 const pacer = new Pacer();
 const pipeline = new Pipeline(
-  (workerData as { settings: PipelineSettings }).settings,
+  settings,
   { onBaseUrl: (url) => port.postMessage({ type: 'baseUrl', url }) },
   false,
 );
@@ -19,9 +20,15 @@ pipeline.start();
 port.on('message', (msg: ToWorker) => {
   if (msg.type === 'captures') {
     pacer.arrived(msg.sentAt, msg.timed);
-    for (const raw of unpack(msg.batch)) {
-      pipeline.add(raw);
-      pacer.pause();
+    try {
+      for (const raw of unpack(msg.batch)) {
+        pipeline.add(raw);
+        pacer.pause();
+      }
+    } finally {
+      // Even if a batch could not be read: the app's thread would otherwise count it as waiting forever.
+      Atomics.add(progress, HANDLED_CAPTURES, msg.batch.count);
+      Atomics.add(progress, HANDLED_BYTES, msg.bytes);
     }
   } else if (msg.type === 'flush') {
     pipeline.flush(msg.timeoutMs).then(

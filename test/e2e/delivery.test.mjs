@@ -122,6 +122,33 @@ describe('delivery', function () {
     }
   });
 
+  it('keeps what waits for the background worker within the queue bounds when the app outruns it', async () => {
+    // Large JSON bodies take the worker milliseconds each to redact and serialize, the app's thread
+    // a fraction of that to copy: with a 4 MB queue, part of a fast burst cannot wait for the worker.
+    const app = await startApp('http-basic.cjs', {
+      collector,
+      env: { README_MAX_QUEUE_BYTES: String(4 * 1024 * 1024), README_IGNORE_PATHS: '/__stats' },
+    });
+    try {
+      const body = JSON.stringify({ rows: Array.from({ length: 1500 }, (_, i) => ({ id: i, password: `p${i}`, note: 'x'.repeat(40) })) });
+      const send = () => request(`${app.url}/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      const answers = [];
+      for (let wave = 0; wave < 8; wave++) answers.push(...(await Promise.all(Array.from({ length: 20 }, send))));
+      expect(answers.every((a) => a.status === 200 && a.body.toString() === body)).to.equal(true);
+      let s = await stats(app);
+      for (let i = 0; i < 50 && s.sent + s.dropped + s.failed < answers.length; i++) {
+        await sleep(100);
+        s = await stats(app);
+      }
+      expect(s.sent + s.dropped + s.failed).to.equal(answers.length);
+      expect(s.sent).to.be.greaterThan(0);
+      expect(s.dropped).to.be.greaterThan(0);
+      expect(app.stderr()).to.match(/dropped \d+ log\(s\): the background worker is behind/);
+    } finally {
+      await app.stop();
+    }
+  });
+
   it('on SIGTERM delivers the log of every request it served, then exits by the signal', async () => {
     const app = await startApp('http-basic.cjs', { collector, env: { README_FLUSH_INTERVAL: '60000', README_BUFFER_LENGTH: '100' } });
     const served = [];
