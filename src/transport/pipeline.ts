@@ -1,12 +1,12 @@
 import type { RawCapture } from '../capture/raw-capture';
 import { debug, errorMessage, warnOnce } from '../debug';
-import { DropCounter } from './drops';
 import { findCaller } from '../group/finder';
 import { buildLog } from '../har/build';
 import type { MetricsLog } from '../har/types';
 import { createRedactor } from '../redact';
 import { BASE_URL_TTL_MS, readCachedBaseUrl, writeCachedBaseUrl } from './base-url';
 import { MetricsClient } from './client';
+import { DropCounter } from './drops';
 import { emptyStats, type PipelineSettings, type Stats } from './settings';
 
 /** Responses after which the contract says to stop sending for a while. */
@@ -170,7 +170,10 @@ export class Pipeline {
     });
   }
 
-  /** Starts sending unless a send is under way, the API asked us to back off, or (unless forced) the last send was too recent. */
+  /**
+   * Starts sending, unless a send is under way, the Metrics API asked us to back off, or (unless forced)
+   * the last send started less than SEND_SPACING_MS ago.
+   */
   private kick(force = false): void {
     if (this.sending || this.queue.length === 0) return;
     const now = Date.now();

@@ -155,7 +155,7 @@ class WorkerSink implements Sink {
   }
 
   flush(timeoutMs: number): Promise<Stats> {
-    if (this.fallback) return this.fallback.flush(timeoutMs);
+    if (this.fallback) return this.fallback.flush(timeoutMs).then((s) => this.withOwnDrops(s));
     this.handOff(false);
     const id = this.nextFlushId++;
     // Referenced while we wait, so a flush on beforeExit keeps the process alive until it is done.
@@ -175,7 +175,7 @@ class WorkerSink implements Sink {
   }
 
   stats(): Stats {
-    return this.fallback ? this.fallback.stats() : this.withOwnDrops(this.lastStats);
+    return this.withOwnDrops(this.fallback ? this.fallback.stats() : this.lastStats);
   }
 
   /** The worker's counters plus the captures this thread dropped before they reached it. */
