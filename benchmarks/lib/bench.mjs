@@ -69,35 +69,40 @@ export async function main(scenarios, argv = process.argv.slice(2)) {
 
   const rounds = [];
   let n = 0;
+  /** Runs one measurement, logs its outcome (`describe`'s text, which follows the label) or its failure, and keeps it. */
+  const record = async (entry, label, run, describe) => {
+    const at = `[${++n}/${total + pairRuns}] round ${entry.round} ${entry.scenario} ${label}`;
+    try {
+      entry.result = await run();
+      log(`${at}${describe(entry.result)}`);
+    } catch (err) {
+      entry.error = String(err?.message ?? err).slice(0, 2_000);
+      log(`${at}: FAILED ${entry.error}`);
+    }
+    rounds.push(entry);
+  };
   for (let round = 1; round <= opts.rounds; round++) {
     for (const scenario of picked) {
       for (const variant of variants) {
-        n++;
-        const entry = { round, scenario: scenario.name, variant: variant.name };
-        try {
-          entry.result = await runRow({ scenario, variant, opts, plan });
-          const r = entry.result;
-          const delivery = r.delivered === null ? '' : `, logs ${r.delivered}/${r.served}`;
-          const bad = r.non2xx + r.errors + r.timeouts;
-          log(`[${n}/${total + pairRuns}] round ${round} ${scenario.name} ${variant.name}: ${Math.round(r.rps)} req/s, p99 ${r.p99} ms${delivery}${bad ? `, ${bad} bad responses` : ''}`);
-        } catch (err) {
-          entry.error = String(err?.message ?? err).slice(0, 2_000);
-          log(`[${n}/${total + pairRuns}] round ${round} ${scenario.name} ${variant.name}: FAILED ${entry.error}`);
-        }
-        rounds.push(entry);
+        await record(
+          { round, scenario: scenario.name, variant: variant.name },
+          variant.name,
+          () => runRow({ scenario, variant, opts, plan }),
+          (r) => {
+            const delivery = r.delivered === null ? '' : `, logs ${r.delivered}/${r.served}`;
+            const bad = r.non2xx + r.errors + r.timeouts;
+            return `: ${Math.round(r.rps)} req/s, p99 ${r.p99} ms${delivery}${bad ? `, ${bad} bad responses` : ''}`;
+          },
+        );
       }
       for (const variant of pairs) {
-        n++;
-        const entry = { round, scenario: scenario.name, variant: variant.name, sideBySide: true };
-        try {
-          const baseline = variants.find((b) => b.name === variant.baseline);
-          entry.result = await runSideBySide({ scenario, variant, baseline, opts, plan });
-          log(`[${n}/${total + pairRuns}] round ${round} ${scenario.name} ${variant.name} side by side with ${baseline.name}: ${(entry.result.ratio * 100).toFixed(1)}%`);
-        } catch (err) {
-          entry.error = String(err?.message ?? err).slice(0, 2_000);
-          log(`[${n}/${total + pairRuns}] round ${round} ${scenario.name} ${variant.name} side by side: FAILED ${entry.error}`);
-        }
-        rounds.push(entry);
+        const baseline = variants.find((b) => b.name === variant.baseline);
+        await record(
+          { round, scenario: scenario.name, variant: variant.name, sideBySide: true },
+          `${variant.name} side by side`,
+          () => runSideBySide({ scenario, variant, baseline, opts, plan }),
+          (r) => ` with ${baseline.name}: ${(r.ratio * 100).toFixed(1)}%`,
+        );
       }
     }
   }
