@@ -46,7 +46,8 @@ export class Http1Exchange extends Exchange {
     const socket = this.socket;
     const method = this.method;
     // The status line of the block as sent ("HTTP/1.1 200 OK") saves two reads of the response.
-    const statusCode = sent === null ? res.statusCode : statusOf(sent, res);
+    const lineCode = sent === null ? -1 : statusLineCode(sent);
+    const statusCode = lineCode === -1 ? res.statusCode : lineCode;
     const noBody = Exchange.sendsNoBody(method, statusCode);
     // One literal with every field: each property added after it is built would be a hidden-class
     // transition on every request.
@@ -65,7 +66,7 @@ export class Http1Exchange extends Exchange {
       requestBodySize: this.requestBody.size,
       requestBodyTruncated: this.requestBody.truncated,
       statusCode,
-      statusMessage: sent === null ? (res.statusMessage ?? '') : reasonOf(sent, res),
+      statusMessage: lineCode === -1 ? (res.statusMessage ?? '') : reasonOf(sent!, res),
       responseHeaderBlock: sent,
       responseHeaders: sent === null ? stringHeaders(res.getHeaders()) : null,
       responseBody: noBody ? null : this.responseBody.take(),
@@ -91,17 +92,19 @@ export class Http1Exchange extends Exchange {
 // "HTTP/1.1 200 OK\r\n": Node writes the status line as `HTTP/1.1 ${statusCode} ${statusMessage}`.
 const STATUS_AT = 'HTTP/1.1 '.length;
 
-function statusOf(block: string, res: ServerResponse): number {
+/** The code of a block that starts with the status line as Node writes it, or -1 when it does not. */
+function statusLineCode(block: string): number {
   let code = 0;
   for (let i = STATUS_AT; i < STATUS_AT + 3; i++) {
     const digit = block.charCodeAt(i) - 0x30;
-    if (!(digit >= 0 && digit <= 9)) return res.statusCode;
+    if (!(digit >= 0 && digit <= 9)) return -1;
     code = code * 10 + digit;
   }
-  return block.charCodeAt(STATUS_AT + 3) === 0x20 ? code : res.statusCode;
+  return block.charCodeAt(STATUS_AT + 3) === 0x20 ? code : -1;
 }
 
+/** The reason phrase of a block statusLineCode() accepted. */
 function reasonOf(block: string, res: ServerResponse): string {
   const eol = block.indexOf('\r\n');
-  return eol > STATUS_AT + 3 && block.charCodeAt(STATUS_AT + 3) === 0x20 ? block.slice(STATUS_AT + 4, eol) : (res.statusMessage ?? '');
+  return eol === -1 ? (res.statusMessage ?? '') : block.slice(STATUS_AT + 4, eol);
 }
