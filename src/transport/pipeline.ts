@@ -6,7 +6,7 @@ import type { MetricsLog } from '../har/types';
 import { createRedactor } from '../redact';
 import { BASE_URL_TTL_MS, readCachedBaseUrl, writeCachedBaseUrl } from './base-url';
 import { MetricsClient } from './client';
-import { DropCounter } from './drops';
+import { DropCounter, dropTotal } from './drops';
 import { emptyStats, type PipelineSettings, type Stats } from './settings';
 
 /** Responses after which the contract says to stop sending for a while. */
@@ -45,14 +45,17 @@ export class Pipeline {
   private timerAt = 0;
   private lastSendAt = -Infinity;
   private kickPending = false;
-  private readonly drops = new DropCounter();
+  private readonly queueFull: DropCounter;
 
   constructor(
     private readonly settings: PipelineSettings,
     private readonly events: PipelineEvents = {},
     /** True with backgroundWorkerMode false: timers must not hold the app open, nor may gzip block it. */
     private readonly onAppThread = true,
+    /** The process's drop total, shared with the app's thread when this runs in the worker. */
+    dropped: BigInt64Array = dropTotal(false),
   ) {
+    this.queueFull = new DropCounter('the queue is full', dropped);
     // In the worker, compressing inline is cheaper than a round trip through libuv's thread pool, and
     // blocks nobody; on the app's thread it must not block the event loop.
     this.client = new MetricsClient(settings.metricsServer, settings.apiKey ?? '', Math.round(settings.timeout * 1000), !onAppThread);
@@ -87,7 +90,7 @@ export class Pipeline {
     // the worker would otherwise build, redact and serialize every request only to throw it away,
     // a steady stream of garbage that grows its heap.
     // Every log is at least one character, so this is the bound enqueue() applies to any log.
-    if (this.overflows(1)) return this.drop(1, 'the queue is full');
+    if (this.overflows(1)) return this.dropOne();
     try {
       const caller = raw.group ? raw.group : findCaller(raw.requestHeaders, raw.url);
       const log = buildLog(raw, caller, this.settings);
@@ -124,7 +127,7 @@ export class Pipeline {
 
   private enqueue(json: string): void {
     if (this.overflows(json.length)) {
-      this.drop(1, 'the queue is full');
+      this.dropOne();
       return;
     }
     this.queue.push(json);
@@ -135,9 +138,9 @@ export class Pipeline {
     else this.arm();
   }
 
-  private drop(n: number, why: string): void {
-    this.drops.drop(n, why);
-    this.stats.dropped = this.drops.total;
+  private dropOne(): void {
+    this.queueFull.drop(1);
+    this.stats.dropped = this.queueFull.total;
   }
 
   /** Kicks after `delay` ms, or sooner if a kick is already due sooner. */

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { RawCapture } from '../capture/raw-capture';
 import { debug, errorMessage, warnOnce } from '../debug';
-import { DropCounter } from './drops';
+import { DropCounter, dropTotal } from './drops';
 import { CaptureBatch, unpack } from './handoff';
 import { HANDLED_BYTES, HANDLED_CAPTURES, type FromWorker } from './messages';
 import type { Pipeline } from './pipeline';
@@ -33,12 +33,12 @@ export function createSink(settings: PipelineSettings, events: SinkEvents, backg
 
 class InProcessSink implements Sink {
   private readonly pipeline: Pipeline;
-  constructor(settings: PipelineSettings, events: SinkEvents) {
+  constructor(settings: PipelineSettings, events: SinkEvents, dropped?: BigInt64Array) {
     // Required here, not at the top: in worker mode the main thread never loads the pipeline,
     // the HAR builder or undici.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { Pipeline: PipelineClass } = require('./pipeline') as typeof import('./pipeline');
-    this.pipeline = new PipelineClass(settings, events, true);
+    this.pipeline = new PipelineClass(settings, events, true, dropped);
     this.pipeline.start();
   }
   submit(raw: RawCapture): void {
@@ -70,7 +70,8 @@ class WorkerSink implements Sink {
   private readonly progress = new Int32Array(new SharedArrayBuffer(8));
   private handedCaptures = 0;
   private handedBytes = 0;
-  private readonly drops = new DropCounter();
+  private readonly dropped = dropTotal(true);
+  private readonly workerIsBehind = new DropCounter('the background worker is behind', this.dropped);
   private timer: NodeJS.Timeout | null = null;
   private lastStats: Stats = emptyStats();
   private nextFlushId = 1;
@@ -82,7 +83,7 @@ class WorkerSink implements Sink {
     private readonly events: SinkEvents,
   ) {
     this.worker = new Worker(join(__dirname, 'worker.js'), {
-      workerData: { settings, progress: this.progress },
+      workerData: { settings, progress: this.progress, dropped: this.dropped },
       // V8 sizes a heap for a whole application by default and collects lazily; the pipeline's own
       // data is bounded by maxQueueBytes, so a small young generation and a modest old-space limit
       // keep its RSS close to what it really holds.
@@ -110,7 +111,7 @@ class WorkerSink implements Sink {
 
   private failOver(err: unknown): void {
     warnOnce('worker-error', `the background worker failed (${errorMessage(err)}); sending from the main thread`);
-    this.fallback = new InProcessSink(this.settings, this.events);
+    this.fallback = new InProcessSink(this.settings, this.events, this.dropped);
     for (const raw of unpack(this.batch.take().message)) this.fallback.submit(raw);
     for (const resolve of this.waiting.values()) resolve(this.lastStats);
     this.waiting.clear();
@@ -118,7 +119,7 @@ class WorkerSink implements Sink {
 
   submit(raw: RawCapture): void {
     if (this.fallback) return this.fallback.submit(raw);
-    if (this.workerBehind()) return this.drops.drop(1, 'the background worker is behind');
+    if (this.workerBehind()) return this.workerIsBehind.drop(1);
     this.batch.add(raw);
     if (this.batch.length >= HANDOFF_BATCH || this.batch.byteLength >= HANDOFF_BYTES) this.handOff(false);
     else if (!this.timer) {
@@ -127,13 +128,15 @@ class WorkerSink implements Sink {
     }
   }
 
-  /** Whether the captures and bytes not yet handled by the worker fill the queue's bounds. */
+  /**
+   * Whether the captures and bytes handed off but not yet handled by the worker fill the queue's bounds.
+   * The batch being gathered is not counted: it has its own small bounds, and counting it would drop
+   * captures with a small maxQueueEntries while the worker keeps up.
+   */
   private workerBehind(): boolean {
     const captures = (this.handedCaptures - Atomics.load(this.progress, HANDLED_CAPTURES)) | 0;
     const bytes = (this.handedBytes - Atomics.load(this.progress, HANDLED_BYTES)) | 0;
-    return (
-      captures + this.batch.length >= this.settings.maxQueueEntries || bytes + this.batch.byteLength >= this.settings.maxQueueBytes
-    );
+    return captures >= this.settings.maxQueueEntries || bytes >= this.settings.maxQueueBytes;
   }
 
   private handOff(timed: boolean): void {
@@ -155,7 +158,7 @@ class WorkerSink implements Sink {
   }
 
   flush(timeoutMs: number): Promise<Stats> {
-    if (this.fallback) return this.fallback.flush(timeoutMs).then((s) => this.withOwnDrops(s));
+    if (this.fallback) return this.fallback.flush(timeoutMs).then((s) => this.withDrops(s));
     this.handOff(false);
     const id = this.nextFlushId++;
     // Referenced while we wait, so a flush on beforeExit keeps the process alive until it is done.
@@ -164,23 +167,23 @@ class WorkerSink implements Sink {
       const timer = setTimeout(() => {
         this.waiting.delete(id);
         if (this.waiting.size === 0) this.worker.unref();
-        resolve(this.withOwnDrops(this.lastStats));
+        resolve(this.withDrops(this.lastStats));
       }, timeoutMs + 250);
       this.waiting.set(id, (s) => {
         clearTimeout(timer);
-        resolve(this.withOwnDrops(s));
+        resolve(this.withDrops(s));
       });
       this.worker.postMessage({ type: 'flush', id, timeoutMs });
     });
   }
 
   stats(): Stats {
-    return this.withOwnDrops(this.fallback ? this.fallback.stats() : this.lastStats);
+    return this.withDrops(this.fallback ? this.fallback.stats() : this.lastStats);
   }
 
-  /** The worker's counters plus the captures this thread dropped before they reached it. */
-  private withOwnDrops(s: Stats): Stats {
-    return { ...s, dropped: s.dropped + this.drops.total };
+  /** The worker's counters, with the process's drop total as of now (both threads add to it). */
+  private withDrops(s: Stats): Stats {
+    return { ...s, dropped: this.workerIsBehind.total };
   }
 
   async close(): Promise<void> {

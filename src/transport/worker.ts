@@ -8,12 +8,13 @@ import type { PipelineSettings } from './settings';
 import { HANDLED_BYTES, HANDLED_CAPTURES, type ToWorker } from './messages';
 
 const port = parentPort!;
-const { settings, progress } = workerData as { settings: PipelineSettings; progress: Int32Array };
+const { settings, progress, dropped } = workerData as { settings: PipelineSettings; progress: Int32Array; dropped: BigInt64Array };
 const pacer = new Pacer();
 const pipeline = new Pipeline(
   settings,
   { onBaseUrl: (url) => port.postMessage({ type: 'baseUrl', url }) },
   false,
+  dropped,
 );
 pipeline.start();
 
