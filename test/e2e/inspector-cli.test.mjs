@@ -183,7 +183,8 @@ describe('readme-metrics CLI', () => {
     it('prints the environment that points an app at it, and collects that app’s logs', async () => {
       const run = track(cli(['inspect', '--port', '0']));
       const dashboard = await dashboardOf(run);
-      await run.waitFor(/^README_FLUSH_INTERVAL=100$/m, 'stdout');
+      // NODE_OPTIONS is the last line: the lines may arrive in more than one chunk.
+      await run.waitFor(/^NODE_OPTIONS=.*\n/m, 'stdout');
       // KEY=value lines, quoted for a POSIX shell where needed.
       const unquote = (v) => (v.startsWith("'") ? v.slice(1, -1).replace(/'\\''/g, "'") : v);
       const env = Object.fromEntries(run.out.stdout.trim().split('\n').map((l) => /^(\w+)=(.*)$/.exec(l).slice(1)).map(([k, v]) => [k, unquote(v)]));
