@@ -118,7 +118,7 @@ describe('readme-metrics CLI', () => {
         }),
       );
       const dashboard = await dashboardOf(run);
-      const env = JSON.parse((await run.waitFor(/^\{.*\}$/m, 'stdout'))[0]);
+      const env = JSON.parse((await run.waitFor(/^(\{.*\})\n/m, 'stdout'))[1]);
       expect(env).to.include({
         NODE_OPTIONS: `--max-old-space-size=200 --require ${REGISTER}`,
         README_METRICS_SERVER: dashboard,
@@ -133,7 +133,7 @@ describe('readme-metrics CLI', () => {
 
     it('uses a local placeholder key when the user has none', async () => {
       const run = track(cli(['dev', '--port', '0', '--', process.execPath, '-e', 'console.log(process.env.README_API_KEY)']));
-      await run.waitFor(/^rdme_\w+$/m, 'stdout');
+      await run.waitFor(/^rdme_\w+\n/m, 'stdout');
       expect((await run.exited).code).to.equal(0);
     });
 
@@ -144,7 +144,7 @@ describe('readme-metrics CLI', () => {
       it(`forwards ${signal} to the command and exits with its exit code`, async () => {
         const script = `process.on('${signal}', () => { console.log('child got ${signal}'); process.exit(${code}); }); console.log('ready'); setInterval(() => {}, 1000);`;
         const run = track(cli(['dev', '--port', '0', '--', process.execPath, '-e', script]));
-        await run.waitFor(/^ready$/m, 'stdout');
+        await run.waitFor(/^ready\n/m, 'stdout');
         run.proc.kill(signal);
         expect(await run.exited).to.deep.equal({ code, signal: null });
         expect(run.out.stdout).to.include(`child got ${signal}`);
