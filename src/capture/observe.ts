@@ -105,7 +105,11 @@ function observe(req: IncomingMessage, res: ServerResponse, server?: http.Server
     if (req.method === 'CONNECT') return;
     const id = hooks.begin(req, res);
     if (id === undefined) return;
-    const pipelined = socketResponse(req) !== res;
+    // Through the channel this runs before Node gives the response the socket (it queues it when
+    // another response holds the socket), through emit after: either way, pipelined means another
+    // response holds it now.
+    const holder = socketResponse(req);
+    const pipelined = holder !== null && holder !== undefined && holder !== res;
     const exchange = new Http1Exchange(id, req, res, hooks.maxBodySize(), pipelined);
     (res as Tagged)[EXCHANGE] = exchange;
     if (pipelined) (req as Tagged)[EXCHANGE] = exchange;

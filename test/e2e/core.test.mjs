@@ -165,6 +165,19 @@ describe('core: node:http through the preload', function () {
     expect(a.body.equals(b.body)).to.equal(true);
   });
 
+  it('adds no property to the request object, on a fresh connection or a kept-alive one', async () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      for (let i = 0; i < 3; i++) {
+        const opts = { method: 'POST', body: 'abc', agent };
+        const [a, b] = await Promise.all([request(`${app.url}/own-keys`, opts), request(`${plain.url}/own-keys`, opts)]);
+        expect(JSON.parse(a.body.toString()), `request ${i}`).to.deep.equal(JSON.parse(b.body.toString()));
+      }
+    } finally {
+      agent.destroy();
+    }
+  });
+
   it('answers byte-identically with and without the preload (but for x-documentation-url)', async () => {
     const cases = [
       ['/json?q=1', {}],
