@@ -10,6 +10,8 @@ export function dropTotal(shared: boolean): BigInt64Array {
   return new BigInt64Array(shared ? new SharedArrayBuffer(8) : new ArrayBuffer(8));
 }
 
+export const readDropTotal = (total: BigInt64Array): number => Number(Atomics.load(total, 0));
+
 /**
  * Counts logs dropped for one reason and says so on stderr at most once a minute, with the count
  * since the last warning: a full queue lasts as long as an outage, and a line per request would bury
@@ -25,7 +27,7 @@ export class DropCounter {
   ) {}
 
   get total(): number {
-    return Number(Atomics.load(this.totalOfProcess, 0));
+    return readDropTotal(this.totalOfProcess);
   }
 
   drop(n: number): void {

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { RawCapture } from '../capture/raw-capture';
 import { debug, errorMessage, warnOnce } from '../debug';
-import { DropCounter, dropTotal } from './drops';
+import { DropCounter, dropTotal, readDropTotal } from './drops';
 import { CaptureBatch, unpack } from './handoff';
 import { HANDLED_BYTES, HANDLED_CAPTURES, type FromWorker } from './messages';
 import type { Pipeline } from './pipeline';
@@ -183,7 +183,7 @@ class WorkerSink implements Sink {
 
   /** The worker's counters, with the process's drop total as of now (both threads add to it). */
   private withDrops(s: Stats): Stats {
-    return { ...s, dropped: this.workerIsBehind.total };
+    return { ...s, dropped: readDropTotal(this.dropped) };
   }
 
   async close(): Promise<void> {
