@@ -23,7 +23,7 @@ export class DropCounter {
 
   constructor(
     private readonly why: string,
-    private readonly totalOfProcess: BigInt64Array = dropTotal(false),
+    private readonly totalOfProcess: BigInt64Array,
   ) {}
 
   get total(): number {
