@@ -57,6 +57,12 @@ export async function startApp(variant, plan) {
   }
 }
 
+/** Stops what startApp started. */
+export async function stopApp({ server, sink }) {
+  await server.stop();
+  await sink?.collector.close();
+}
+
 /**
  * runLoad against an app whose threads are re-pinned when the measured run starts, and whose CPU time
  * is read at both ends of that run: { load, cpu }. onDone runs once the measured run is over.
@@ -78,7 +84,8 @@ export async function measuredLoad(server, spec, plan, onDone) {
 }
 
 export async function runRow({ scenario, variant, opts, plan }) {
-  const { server, sink } = await startApp(variant, plan);
+  const app = await startApp(variant, plan);
+  const { server, sink } = app;
   try {
     await checkOnce(server, scenario);
     let idle = false;
@@ -122,7 +129,6 @@ export async function runRow({ scenario, variant, opts, plan }) {
       stderr: server.stderr().trim().slice(0, 2_000) || undefined,
     };
   } finally {
-    await server.stop();
-    await sink?.collector.close();
+    await stopApp(app);
   }
 }

@@ -7,7 +7,7 @@
 // event loop's CPU time per request; the ratio of the two is the throughput the variant keeps when its
 // event loop is the bottleneck (the baseline against itself, three runs of 10 s: 0.99, 1.00, 1.03).
 import { loadSpec } from './load.mjs';
-import { checkOnce, measuredLoad, startApp } from './round.mjs';
+import { checkOnce, measuredLoad, startApp, stopApp } from './round.mjs';
 
 /** One app's measured run at full load: its req/s and its event loop's CPU per request. */
 async function measure(app, scenario, opts, plan) {
@@ -27,9 +27,6 @@ export async function runSideBySide({ scenario, variant, baseline, opts, plan })
     const ratio = b.loopUs && v.loopUs ? b.loopUs / v.loopUs : v.rps / b.rps;
     return { baseline: b, variant: v, ratio };
   } finally {
-    for (const app of apps) {
-      await app.server.stop();
-      await app.sink?.collector.close();
-    }
+    for (const app of apps) await stopApp(app);
   }
 }
