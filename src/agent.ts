@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { addDocumentationUrl, validBase } from './capture/documentation-header';
 import type { Exchange } from './capture/exchange';
 import { newLogId } from './capture/log-id';
 import { captureState, installCapture } from './capture/observe';
@@ -133,10 +134,19 @@ export class Agent {
       warnOnce('no-key', 'no README_API_KEY (or apiKey in the config file): nothing will be sent');
       return;
     }
-    this.baseLogUrl = config.baseLogUrl;
+    this.useBaseLogUrl(config.baseLogUrl);
     if (!this.baseLogUrl && config.apiKey && config.documentationUrlHeader) {
-      this.baseLogUrl = readCachedBaseUrl(config.apiKey, config.readmeApiUrl);
+      this.useBaseLogUrl(readCachedBaseUrl(config.apiKey, config.readmeApiUrl));
     }
+  }
+
+  /** The base of x-documentation-url. One a header cannot carry is left out, not sent broken. */
+  private useBaseLogUrl(url: string | undefined): void {
+    if (url !== undefined && !validBase(url)) {
+      warnOnce('base-log-url', `the documentation base URL ${JSON.stringify(url)} cannot be sent in a header; x-documentation-url is left out`);
+      url = undefined;
+    }
+    this.baseLogUrl = url;
   }
 
   private begin(req: IncomingMessage, res: ServerResponse): string | undefined {
@@ -145,7 +155,7 @@ export class Agent {
     if (c && !shouldLog(req, c)) return undefined;
     const id = newLogId();
     if (c?.documentationUrlHeader && this.baseLogUrl && !res.headersSent) {
-      res.setHeader('x-documentation-url', `${this.baseLogUrl}/logs/${id}`);
+      addDocumentationUrl(res, `${this.baseLogUrl}/logs/${id}`);
     }
     return id;
   }
@@ -207,7 +217,7 @@ export class Agent {
   private ensureSink(): Sink {
     if (!this.sink) {
       const c = this.config!;
-      this.sink = createSink(pipelineSettings(c), { onBaseUrl: (url) => (this.baseLogUrl = url) }, c.backgroundWorkerMode);
+      this.sink = createSink(pipelineSettings(c), { onBaseUrl: (url) => this.useBaseLogUrl(url) }, c.backgroundWorkerMode);
       this.installSignalHandlers();
     }
     return this.sink;

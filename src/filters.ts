@@ -16,15 +16,17 @@ function hostOf(req: IncomingMessage): string | undefined {
   return req.headers.host ?? (req.headers as Record<string, string | undefined>)[':authority'];
 }
 
-// Per request this is one Set lookup: the upper-cased list is built once per config.
-const methodSets = new WeakMap<readonly string[], Set<string>>();
+// Per request this is one Set lookup: the upper-cased list is built once for the config's list (a
+// process has one config; a comparison costs less than a WeakMap's lookup, on every request).
+let methodList: readonly string[] | null = null;
+let methodSet = new Set<string>();
 
 function methodIgnored(method: string, ignored: readonly string[]): boolean {
-  let set = methodSets.get(ignored);
-  if (!set) {
-    set = new Set(ignored.map((m) => m.toUpperCase()));
-    methodSets.set(ignored, set);
+  if (ignored !== methodList) {
+    methodSet = new Set(ignored.map((m) => m.toUpperCase()));
+    methodList = ignored;
   }
+  const set = methodSet;
   // Node's HTTP/1 parser only accepts upper-case methods; toUpperCase, a runtime call, only when needed.
   return set.has(method) || (hasLowerCase(method) && set.has(method.toUpperCase()));
 }

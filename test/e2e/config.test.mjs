@@ -153,6 +153,28 @@ describe('config through the preload', function () {
     }
   });
 
+  it('a base URL a header cannot carry is left out with one warning, and the requests are still logged', async () => {
+    // The header is written into Node's header table without setHeader's checks, so the base is checked once.
+    const api = http.createServer((req, res) => res.end(JSON.stringify({ baseUrl: 'https://owl.readme.io/\u0001' })));
+    await new Promise((r) => api.listen(0, '127.0.0.1', r));
+    const env = { README_API_URL: `http://127.0.0.1:${api.address().port}`, README_METRICS_CACHE_DIR: join(ROOT, 'test-output', `cache-bad-${Date.now()}`) };
+    const app = await startApp(APP, { collector, env });
+    try {
+      await request(`${app.url}/json?first=1`);
+      await sleep(300);
+      const res = await request(`${app.url}/json?second=1`);
+      expect(res.status).to.equal(200);
+      expect(res.headers).to.not.have.property('x-documentation-url');
+      await waitForLogs(collector, 1, { filter: (l) => entryOf(l).request.url.includes('second=1') });
+      expect(app.stderr().trim()).to.equal(
+        'readme-metrics: the documentation base URL "https://owl.readme.io/\\u0001" cannot be sent in a header; x-documentation-url is left out',
+      );
+    } finally {
+      await app.stop();
+      api.close();
+    }
+  });
+
   it('a failing lookup leaves the header out and never delays the response', async () => {
     const app = await startApp(APP, { collector, env: { README_API_URL: 'http://127.0.0.1:9', README_METRICS_CACHE_DIR: join(ROOT, 'test-output', `cache-none-${Date.now()}`) } });
     try {
