@@ -4,10 +4,11 @@ const NAME = 'x-documentation-url';
 
 // Node keeps a response's headers in a table under a private symbol, { [lower-cased name]: [name,
 // value] }, made on the first setHeader (the same on Node 20, 22 and 24). setHeader checks the name and
-// the value with regular expressions and lower-cases the name on every call, which made it most of what
-// the SDK did at request start on Express. Our name is fixed and lower-case, and of the value only the
-// log id (hex digits and dashes) changes, its base checked once by validBase(): the entry goes straight
-// into that table, as setHeader would put it. Elsewhere (HTTP/2, another runtime) setHeader is used.
+// the value with regular expressions and lower-cases the name on every call: timed inside an Express
+// app at full load, about 2 of the 6 µs the SDK spent at request start. Our name is fixed and
+// lower-case, and of the value only the log id (hex digits and dashes) changes, its base checked once
+// by validBase(): the entry goes straight into that table, as setHeader would put it. Elsewhere
+// (HTTP/2, another runtime) setHeader is used.
 const kOutHeaders = Object.getOwnPropertySymbols(new OutgoingMessage()).find((s) => s.description === 'kOutHeaders');
 
 type HeaderTable = Record<string, [string, string]>;
