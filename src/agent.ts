@@ -135,7 +135,8 @@ export class Agent {
       return;
     }
     this.useBaseLogUrl(config.baseLogUrl);
-    if (!this.baseLogUrl && config.apiKey && config.documentationUrlHeader) {
+    // Only without the setting, as the pipeline's lookup: a setting left out as unusable is not replaced.
+    if (!config.baseLogUrl && config.apiKey && config.documentationUrlHeader) {
       this.useBaseLogUrl(readCachedBaseUrl(config.apiKey, config.readmeApiUrl));
     }
   }

@@ -183,6 +183,29 @@ describe('config through the preload', function () {
     }
   });
 
+  it('a README_BASE_LOG_URL a header cannot carry is not replaced by a cached lookup', async () => {
+    const api = http.createServer((req, res) => res.end(JSON.stringify({ baseUrl: 'https://owl.readme.io/' })));
+    await new Promise((r) => api.listen(0, '127.0.0.1', r));
+    const env = { README_API_URL: `http://127.0.0.1:${api.address().port}`, README_METRICS_CACHE_DIR: join(ROOT, 'test-output', `cache-set-${Date.now()}`) };
+    const looked = await startApp(APP, { collector, env });
+    try {
+      await firstWithHeader(looked);
+    } finally {
+      await looked.stop();
+    }
+    // The day-long cache now holds a usable base; the setting still wins, and is left out.
+    const app = await startApp(APP, { collector, env: { ...env, README_BASE_LOG_URL: 'https://docs.example.com/\u0001' } });
+    try {
+      const res = await request(`${app.url}/json?set=1`);
+      expect(res.headers).to.not.have.property('x-documentation-url');
+      await waitForLogs(collector, 1, { filter: (l) => entryOf(l).request.url.includes('set=1') });
+      expect(app.stderr()).to.include('cannot be sent in a header; x-documentation-url is left out');
+    } finally {
+      await app.stop();
+      api.close();
+    }
+  });
+
   it('a failing lookup leaves the header out and never delays the response', async () => {
     const app = await startApp(APP, { collector, env: { README_API_URL: 'http://127.0.0.1:9', README_METRICS_CACHE_DIR: join(ROOT, 'test-output', `cache-none-${Date.now()}`) } });
     try {
