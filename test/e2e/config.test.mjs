@@ -129,16 +129,24 @@ describe('config through the preload', function () {
     }
   }
 
-  it('looks the documentation base URL up once and adds x-documentation-url; documentationUrlHeader=false removes it', async () => {
+  /**
+   * A stand-in for ReadMe's API that answers the base URL lookup with `baseUrl` and records each
+   * lookup, and the env that points an app at it, with a cache directory of its own.
+   */
+  async function readmeApi(baseUrl, cacheName) {
     const lookups = [];
     const api = http.createServer((req, res) => {
       lookups.push({ url: req.url, auth: req.headers.authorization });
       res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ baseUrl: 'https://owl.readme.io/' }));
+      res.end(JSON.stringify({ baseUrl }));
     });
     await new Promise((r) => api.listen(0, '127.0.0.1', r));
-    const cacheDir = join(ROOT, 'test-output', `cache-${Date.now()}`);
-    const env = { README_API_URL: `http://127.0.0.1:${api.address().port}`, README_METRICS_CACHE_DIR: cacheDir };
+    const env = { README_API_URL: `http://127.0.0.1:${api.address().port}`, README_METRICS_CACHE_DIR: join(ROOT, 'test-output', `${cacheName}-${Date.now()}`) };
+    return { api, env, lookups };
+  }
+
+  it('looks the documentation base URL up once and adds x-documentation-url; documentationUrlHeader=false removes it', async () => {
+    const { api, env, lookups } = await readmeApi('https://owl.readme.io/', 'cache');
     const app = await startApp(APP, { collector, env });
     try {
       const { res, n } = await firstWithHeader(app);
@@ -162,9 +170,7 @@ describe('config through the preload', function () {
 
   it('a base URL a header cannot carry is left out with one warning, and the requests are still logged', async () => {
     // The header is written into Node's header table without setHeader's checks, so the base is checked once.
-    const api = http.createServer((req, res) => res.end(JSON.stringify({ baseUrl: 'https://owl.readme.io/\u0001' })));
-    await new Promise((r) => api.listen(0, '127.0.0.1', r));
-    const env = { README_API_URL: `http://127.0.0.1:${api.address().port}`, README_METRICS_CACHE_DIR: join(ROOT, 'test-output', `cache-bad-${Date.now()}`) };
+    const { api, env } = await readmeApi('https://owl.readme.io/\u0001', 'cache-bad');
     const app = await startApp(APP, { collector, env });
     try {
       await request(`${app.url}/json?first=1`);
@@ -184,9 +190,7 @@ describe('config through the preload', function () {
   });
 
   it('a README_BASE_LOG_URL a header cannot carry is not replaced by a cached lookup', async () => {
-    const api = http.createServer((req, res) => res.end(JSON.stringify({ baseUrl: 'https://owl.readme.io/' })));
-    await new Promise((r) => api.listen(0, '127.0.0.1', r));
-    const env = { README_API_URL: `http://127.0.0.1:${api.address().port}`, README_METRICS_CACHE_DIR: join(ROOT, 'test-output', `cache-set-${Date.now()}`) };
+    const { api, env } = await readmeApi('https://owl.readme.io/', 'cache-set');
     const looked = await startApp(APP, { collector, env });
     try {
       await firstWithHeader(looked);
