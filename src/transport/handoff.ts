@@ -5,8 +5,12 @@ import type { CapturedBody, RawCapture } from '../capture/raw-capture';
  * batch of captures with their header arrays that is thousands of values, several microseconds a
  * request on the app's thread (measured on Express with a 1 KB JSON echo). A batch is instead two
  * buffers, both transferred: numbers (fixed fields and the length of each text piece), and bytes (every
- * capture's strings joined and written as UTF-8 in one call, then binary bodies). Nothing of a capture
- * stays on the app's heap after add(). The rare objects (headers never sent, a grouping function's
+ * capture's strings as UTF-8, then binary bodies). Nothing of a capture stays on the app's heap after
+ * add(), and add() itself allocates nothing: short ASCII pieces (headers, URL, ids) are copied by a
+ * loop. Joining them first and writing once left about 1 KB of rope and flat copy per request (a
+ * tenth of what the SDK allocated on the app's thread); writing each piece with Buffer#write cost
+ * 3-12% more CPU on a 1 KB echo (a call into C++ per piece); the loop costs the same as the join
+ * (side by side on one core, medians of 6 rounds: 244.9 against 246.1 µs per request). The rare objects (headers never sent, a grouping function's
  * answer) are cloned as they are.
  */
 export interface PackedBatch {
@@ -48,6 +52,9 @@ const REQUEST_BYTES_BODY = 256;
 const RESPONSE_TEXT = 512;
 const RESPONSE_BYTES_BODY = 1024;
 
+// Longer pieces (bodies, mostly) are encoded by Buffer#write, whose one call is then cheaper than the loop.
+const ASCII_LOOP_MAX = 256;
+
 const FIRST_NUMBERS = 1024;
 const FIRST_ARENA = 64 * 1024;
 
@@ -72,68 +79,53 @@ export class CaptureBatch {
     const headers = raw.requestHeaders;
     const at = this.numbersUsed;
     this.reserveNumbers(at + FIXED + MAX_PIECES + headers.length);
+    this.numbersUsed = at + FIXED;
     const n = this.numbers;
-    let p = at + FIXED;
     let flags =
       (raw.encrypted ? ENCRYPTED : 0) |
       (raw.aborted ? ABORTED : 0) |
       (raw.requestBodyTruncated ? REQUEST_TRUNCATED : 0) |
       (raw.responseBodyTruncated ? RESPONSE_TRUNCATED : 0);
-    // Joined with + rather than an array and join(): V8 builds a rope, flattened once by the write.
-    let text = raw.id + raw.method + raw.url + raw.httpVersion + raw.statusMessage;
-    n[p++] = raw.id.length;
-    n[p++] = raw.method.length;
-    n[p++] = raw.url.length;
-    n[p++] = raw.httpVersion.length;
-    n[p++] = raw.statusMessage.length;
+    const textAt = this.used;
+    this.text(raw.id);
+    this.text(raw.method);
+    this.text(raw.url);
+    this.text(raw.httpVersion);
+    this.text(raw.statusMessage);
     if (raw.remoteAddress !== undefined) {
       flags |= HAS_REMOTE;
-      text += raw.remoteAddress;
-      n[p++] = raw.remoteAddress.length;
+      this.text(raw.remoteAddress);
     }
     if (raw.responseHeaderBlock !== null) {
       flags |= HAS_BLOCK;
-      text += raw.responseHeaderBlock;
-      n[p++] = raw.responseHeaderBlock.length;
+      this.text(raw.responseHeaderBlock);
     }
     if (raw.route !== undefined) {
       flags |= HAS_ROUTE;
-      text += raw.route;
-      n[p++] = raw.route.length;
+      this.text(raw.route);
     }
     const request = raw.requestBody;
     if (typeof request === 'string') {
       flags |= REQUEST_TEXT;
-      text += request;
-      n[p++] = request.length;
+      this.text(request);
     }
     const response = raw.responseBody;
     if (typeof response === 'string') {
       flags |= RESPONSE_TEXT;
-      text += response;
-      n[p++] = response.length;
+      this.text(response);
     }
-    for (let i = 0; i < headers.length; i++) {
-      text += headers[i];
-      n[p++] = headers[i].length;
-    }
-    const requestBytes = request === null || typeof request === 'string' ? null : request;
-    const responseBytes = response === null || typeof response === 'string' ? null : response;
-    // UTF-8 takes at most three bytes for each UTF-16 unit.
-    const arena = this.reserveBytes(this.used + text.length * 3 + (requestBytes?.byteLength ?? 0) + (responseBytes?.byteLength ?? 0));
-    n[at + TEXT_AT] = this.used;
-    const written = arena.write(text, this.used, 'utf8');
-    n[at + TEXT_BYTES] = written;
-    this.used += written;
-    if (requestBytes !== null) {
+    for (let i = 0; i < headers.length; i++) this.text(headers[i]);
+    n[at + TEXT_AT] = textAt;
+    n[at + TEXT_BYTES] = this.used - textAt;
+    if (request !== null && typeof request !== 'string') {
       flags |= REQUEST_BYTES_BODY;
-      n[at + REQUEST_BYTES_AT] = this.store(arena, requestBytes);
-      n[at + REQUEST_BYTES] = requestBytes.byteLength;
+      n[at + REQUEST_BYTES_AT] = this.bytes(request);
+      n[at + REQUEST_BYTES] = request.byteLength;
     }
-    if (responseBytes !== null) {
+    if (response !== null && typeof response !== 'string') {
       flags |= RESPONSE_BYTES_BODY;
-      n[at + RESPONSE_BYTES_AT] = this.store(arena, responseBytes);
-      n[at + RESPONSE_BYTES] = responseBytes.byteLength;
+      n[at + RESPONSE_BYTES_AT] = this.bytes(response);
+      n[at + RESPONSE_BYTES] = response.byteLength;
     }
     n[at + STARTED] = raw.startedDateTime;
     n[at + DURATION] = raw.durationMs;
@@ -144,8 +136,37 @@ export class CaptureBatch {
     n[at + HEADERS_OBJECT] = raw.responseHeaders === null ? -1 : this.objects.push(raw.responseHeaders) - 1;
     n[at + GROUP_OBJECT] = raw.group === undefined ? -1 : this.objects.push(raw.group) - 1;
     n[at + HEADER_COUNT] = headers.length;
-    this.numbersUsed = p;
     this.count++;
+  }
+
+  /** Appends a text piece: its UTF-16 length to the numbers, its UTF-8 bytes to the arena. */
+  private text(s: string): void {
+    const length = s.length;
+    this.numbers[this.numbersUsed++] = length;
+    // UTF-8 takes at most three bytes for each UTF-16 unit.
+    const arena = this.reserveBytes(this.used + length * 3);
+    let at = this.used;
+    if (length > ASCII_LOOP_MAX) {
+      this.used = at + arena.write(s, at, 'utf8');
+      return;
+    }
+    for (let i = 0; i < length; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) {
+        at += arena.write(s.slice(i), at, 'utf8');
+        break;
+      }
+      arena[at++] = c;
+    }
+    this.used = at;
+  }
+
+  private bytes(body: Uint8Array): number {
+    const arena = this.reserveBytes(this.used + body.byteLength);
+    const at = this.used;
+    arena.set(body, at);
+    this.used += body.byteLength;
+    return at;
   }
 
   /** The batch as a message, and what to transfer with it; the batch is empty afterwards. */
@@ -175,13 +196,6 @@ export class CaptureBatch {
     if (this.arena) this.arena.copy(grown, 0, 0, this.used);
     this.arena = grown;
     return grown;
-  }
-
-  private store(arena: Buffer, body: Uint8Array): number {
-    const at = this.used;
-    arena.set(body, at);
-    this.used += body.byteLength;
-    return at;
   }
 }
 
