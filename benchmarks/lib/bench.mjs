@@ -110,7 +110,10 @@ export async function main(scenarios, argv = process.argv.slice(2)) {
   const rows = summarize(rounds, picked, variants);
   const settings = { duration: opts.duration, warmup: opts.warmup, rounds: opts.rounds, connections: opts.connections, pipelining: opts.pipelining };
   process.stdout.write(`\nreadme-metrics benchmark: ${env.node}, ${env.cpu}; ${env.pinning}\n`);
-  process.stdout.write(`${opts.rounds} round(s) of ${opts.duration}s per row, ${opts.connections} connections; req/s, p50 and p99 are medians of rounds\n\n`);
+  process.stdout.write(`${opts.rounds} round(s) of ${opts.duration}s per row, ${opts.connections} connections; req/s, p50 and p99 are medians of rounds\n`);
+  const priorities = [...new Set(rounds.map((r) => r.result?.fixed?.priority).filter(Boolean))];
+  if (priorities.length) process.stdout.write(`@rate: ${opts.rate} req/s on 1 connection for ${opts.rateDuration}s, autocannon at ${priorities.join(' and ')} priority\n`);
+  process.stdout.write('\n');
   process.stdout.write(`${formatTable(rows)}\n`);
 
   const out = resolve(opts.out ?? join(OUTPUT, 'results.json'));

@@ -80,14 +80,15 @@ export function pinSelf(plan, cpu) {
 }
 
 /**
- * Moves this process (the runner, and the collector inside it) to SCHED_IDLE, or back to the normal
- * policy: at idle it runs only when nothing else on its CPU wants to. Returns whether it took effect.
+ * Moves every thread of this process to SCHED_FIFO: on its CPU it then runs whenever it is ready,
+ * ahead of every normal thread there. Needs CAP_SYS_NICE (or an rtprio limit); returns whether it
+ * took effect.
  */
-export function idleSelf(idle) {
+export function realtimeSelf() {
   const chrt = findTool('chrt');
   if (!chrt) return false;
   try {
-    execFileSync(chrt, ['-a', idle ? '-i' : '-o', '-p', '0', String(process.pid)], { stdio: 'ignore', timeout: 5_000 });
+    execFileSync(chrt, ['-a', '-f', '-p', '10', String(process.pid)], { stdio: 'ignore', timeout: 5_000 });
     return true;
   } catch {
     return false;

@@ -33,7 +33,7 @@ export function loadSpec(server, scenario, opts) {
  * spec.rate, the result's `fixed` holds the latency of the fixed-rate run that follows.
  */
 export async function runLoad(spec, plan, hooks = {}) {
-  const cmd = pinned(plan, plan.loadCpu, [CHILD, JSON.stringify(spec)]);
+  const cmd = pinned(plan, plan.loadCpu, [CHILD, JSON.stringify({ ...spec, realtime: plan.enabled })]);
   const child = track(cmd.file, cmd.args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';

@@ -6,7 +6,7 @@ import { sdkEnv, startCountingCollector } from './collector.mjs';
 import { memoryOf } from './memory.mjs';
 import { controlStats, OUTPUT, startServer } from './server.mjs';
 import { loadSpec, runLoad } from './load.mjs';
-import { idleSelf, pinEventLoop } from './cpu.mjs';
+import { pinEventLoop } from './cpu.mjs';
 import { cpuPerRequest, threadTicks } from './threads.mjs';
 import { isInstrumented } from './variants.mjs';
 
@@ -65,9 +65,9 @@ export async function stopApp({ server, sink }) {
 
 /**
  * runLoad against an app whose threads are re-pinned when the measured run starts, and whose CPU time
- * is read at both ends of that run: { load, cpu }. onDone runs once the measured run is over.
+ * is read at both ends of that run: { load, cpu }.
  */
-export async function measuredLoad(server, spec, plan, onDone) {
+export async function measuredLoad(server, spec, plan) {
   let before = new Map();
   let after = new Map();
   const load = await runLoad(spec, plan, {
@@ -77,7 +77,6 @@ export async function measuredLoad(server, spec, plan, onDone) {
     },
     onDone: () => {
       after = threadTicks(server.pid);
-      onDone?.();
     },
   });
   return { load, cpu: cpuPerRequest(server.pid, before, after, load.answered) };
@@ -88,19 +87,7 @@ export async function runRow({ scenario, variant, opts, plan }) {
   const { server, sink } = app;
   try {
     await checkOnce(server, scenario);
-    let idle = false;
-    let measured;
-    try {
-      measured = await measuredLoad(server, loadSpec(server, scenario, opts), plan, () => {
-        // The fixed-rate run follows. The collector stands in for ReadMe's servers, which never share
-        // the app's machine, yet here it shares a core with autocannon: at normal priority its work
-        // on each batch would delay autocannon reading responses and count as the SDK's latency.
-        if (sink && opts.rate > 0 && plan.enabled) idle = idleSelf(true);
-      });
-    } finally {
-      if (idle) idleSelf(false);
-    }
-    const { load, cpu } = measured;
+    const { load, cpu } = await measuredLoad(server, loadSpec(server, scenario, opts), plan);
     if (!server.alive()) throw new Error(`the app died during the load:\n${server.stderr()}`);
     const { served } = await controlStats(server);
     if (sink) await settle(sink.counts, served);
