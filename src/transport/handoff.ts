@@ -10,8 +10,8 @@ import type { CapturedBody, RawCapture } from '../capture/raw-capture';
  * loop. Joining them first and writing once left about 1 KB of rope and flat copy per request (a
  * tenth of what the SDK allocated on the app's thread); writing each piece with Buffer#write cost
  * 3-12% more CPU on a 1 KB echo (a call into C++ per piece); the loop costs the same as the join
- * (side by side on one core, medians of 6 rounds: 244.9 against 246.1 µs per request). The rare objects (headers never sent, a grouping function's
- * answer) are cloned as they are.
+ * (side by side on one core, medians of 6 rounds: 244.9 against 246.1 µs per request). The rare
+ * objects (headers never sent, a grouping function's answer) are cloned as they are.
  */
 export interface PackedBatch {
   count: number;
