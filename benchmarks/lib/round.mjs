@@ -50,7 +50,7 @@ export async function startApp(variant, plan) {
     ...variant.env,
   };
   try {
-    return { server: await startServer({ app: variant.app, preload: Boolean(variant.preload), env, plan }), sink };
+    return { server: await startServer({ app: variant.app, preload: variant.preload ?? false, env, plan }), sink };
   } catch (err) {
     await sink?.collector.close();
     throw err;

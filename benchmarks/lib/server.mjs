@@ -13,11 +13,13 @@ export const OUTPUT = join(ROOT, 'test-output', 'bench');
 const START_TIMEOUT_MS = 15_000;
 
 /**
- * app: file name under benchmarks/apps; preload: whether to add `--require register.js`;
+ * app: file name under benchmarks/apps; preload: true for `--require register.js`, or the name of
+ * another preload under benchmarks/apps;
  * env: extra environment (the child gets only PATH and HOME besides, so no stray README_* leaks in).
  */
 export async function startServer({ app, preload, env = {}, plan }) {
-  const args = [...(preload ? ['--require', REGISTER] : []), join(APPS, app)];
+  const preloadPath = typeof preload === 'string' ? join(APPS, preload) : REGISTER;
+  const args = [...(preload ? ['--require', preloadPath] : []), join(APPS, app)];
   const cmd = pinned(plan, plan.serverCpu, args);
   const childEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', ...env };
   const child = track(cmd.file, cmd.args, { cwd: APPS, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });

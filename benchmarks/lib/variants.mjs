@@ -6,6 +6,13 @@ export const VARIANTS = [
   { name: 'http+sdk', title: 'node:http + readme-metrics preload', app: 'http.cjs', baseline: 'http', preload: true, sdk: true },
   { name: 'express', title: 'Express 5, no SDK', app: 'express.cjs' },
   {
+    name: 'express+hooks',
+    title: 'Express 5 + the capture hooks alone, recording nothing (apps/hooks-floor.cjs): the least a zero-code SDK pays',
+    app: 'express.cjs',
+    baseline: 'express',
+    preload: 'hooks-floor.cjs',
+  },
+  {
     name: 'express+sdk',
     title: 'Express 5 + readme-metrics preload (backgroundWorkerMode true, default)',
     app: 'express.cjs',
