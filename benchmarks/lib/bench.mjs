@@ -100,7 +100,7 @@ export async function main(scenarios, argv = process.argv.slice(2)) {
         await record(
           { round, scenario: scenario.name, variant: variant.name, sideBySide: true },
           `${variant.name} side by side`,
-          () => runSideBySide({ scenario, variant, baseline, opts, plan }),
+          () => runSideBySide({ scenario, variant, baseline, opts, plan, variantFirst: round % 2 === 0 }),
           (r) => ` with ${baseline.name}: ${(r.ratio * 100).toFixed(1)}%`,
         );
       }

@@ -16,13 +16,17 @@ async function measure(app, scenario, opts, plan) {
 }
 
 /** { baseline: { rps, loopUs }, variant: { rps, loopUs }, ratio }: ratio from CPU per request, else from req/s. */
-export async function runSideBySide({ scenario, variant, baseline, opts, plan }) {
+export async function runSideBySide({ scenario, variant, baseline, opts, plan, variantFirst = false }) {
+  // Which app is started, checked and loaded first alternates between rounds (variantFirst): two apps
+  // sharing a core need not be served exactly alike, and their order must not be what tells them apart.
+  const order = variantFirst ? [variant, baseline] : [baseline, variant];
   const apps = [];
   try {
-    apps.push(await startApp(baseline, plan), await startApp(variant, plan));
+    for (const which of order) apps.push(await startApp(which, plan));
     for (const app of apps) await checkOnce(app.server, scenario);
     // Both loads start together and warm up for the same time, so their measured runs overlap.
-    const [b, v] = await Promise.all(apps.map((app) => measure(app, scenario, opts, plan)));
+    const results = await Promise.all(apps.map((app) => measure(app, scenario, opts, plan)));
+    const [b, v] = variantFirst ? [results[1], results[0]] : results;
     for (const app of apps) if (!app.server.alive()) throw new Error(`an app died during the side-by-side load:\n${app.server.stderr()}`);
     const ratio = b.loopUs && v.loopUs ? b.loopUs / v.loopUs : v.rps / b.rps;
     return { baseline: b, variant: v, ratio };
