@@ -2,8 +2,8 @@
 // The `express+hooks` row's preload: the hooks a zero-code capture of HTTP/1 cannot do without, as
 // readme-metrics installs them (src/capture/observe.ts), and nothing else. It sees every request start
 // (the diagnostics channel), every request body chunk (IncomingMessage#push), every response chunk
-// (ServerResponse#write and #end) and every response's end ('close'), and records none of it: no id,
-// no header, no body, no clock, no handoff. What this row costs is the least any SDK of this kind pays
+// (ServerResponse#write and #end) and every response's end ('close'), and keeps nothing but a count
+// of the chunks it saw: no id, no header, no body, no clock, no handoff. What this row costs is the least any SDK of this kind pays
 // per request before it keeps a single byte; the gap between it and `express+sdk` is what capturing,
 // packing and handing off cost.
 const diagnosticsChannel = require('node:diagnostics_channel');
@@ -41,9 +41,13 @@ ServerResponse.prototype.write = function () {
 };
 
 const end = ServerResponse.prototype.end;
-ServerResponse.prototype.end = function () {
+ServerResponse.prototype.end = function (chunk) {
   const seen = this[SLOT];
-  if (seen && !seen.ended) seen.ended = true;
+  if (seen && !seen.ended) {
+    // Like observe.ts, the chunk end() carries is seen too (unless it is the callback).
+    if (chunk !== null && chunk !== undefined && typeof chunk !== 'function') seen.chunks++;
+    seen.ended = true;
+  }
   return end.apply(this, arguments);
 };
 
