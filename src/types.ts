@@ -57,6 +57,12 @@ export interface Options {
   maxQueueBytes?: number;
   /** Milliseconds a flush on SIGTERM/SIGINT or beforeExit may take before the process goes on exiting. */
   shutdownTimeout?: number;
+  /** Body encoding of calls to the Metrics API; gzip falls back to none by itself when refused. */
+  compression?: 'gzip' | 'none';
+  /** Milliseconds a grouping function may take before the request is counted as skipped. */
+  groupingTimeout?: number;
+  /** Redact values that have the shape of a secret (JWT, PEM key, cloud and SaaS tokens, card numbers). */
+  secretScan?: boolean;
   /** Turn the SDK off without removing the preload. */
   enabled?: boolean;
 }

@@ -39,6 +39,9 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'maxQueueEntries', env: 'README_MAX_QUEUE_ENTRIES', parse: p.parsePositiveInteger, default: 5_000, expected: 'whole number > 0' },
   { key: 'maxQueueBytes', env: 'README_MAX_QUEUE_BYTES', parse: p.parsePositiveInteger, default: 16 * 1024 * 1024, expected: 'bytes > 0' },
   { key: 'shutdownTimeout', env: 'README_SHUTDOWN_TIMEOUT', parse: p.parsePositiveInteger, default: 3000, expected: 'milliseconds > 0' },
+  { key: 'compression', env: 'README_COMPRESSION', parse: p.oneOf('gzip', 'none'), default: 'gzip', expected: 'gzip or none' },
+  { key: 'groupingTimeout', env: 'README_GROUPING_TIMEOUT', parse: p.parsePositiveInteger, default: 1000, expected: 'milliseconds > 0' },
+  { key: 'secretScan', env: 'README_SECRET_SCAN', parse: p.parseBoolean, default: true, expected: 'boolean' },
   { key: 'enabled', env: 'README_METRICS_ENABLED', parse: p.parseBoolean, default: true, expected: 'boolean' },
 ];
 

@@ -31,6 +31,16 @@ export const parseNonNegativeInteger = numberParser((n) => Number.isInteger(n) &
 export const parseSeconds = numberParser((n) => Number.isFinite(n) && n > 0, 'must be a number of seconds > 0');
 export const parseRatio = numberParser((n) => n >= 0 && n <= 1, 'must be a number from 0 to 1');
 
+/** One of a fixed set of words, compared without case. */
+export function oneOf<T extends string>(...words: T[]): (v: unknown) => T {
+  return (v) => {
+    const w = typeof v === 'string' ? v.trim().toLowerCase() : undefined;
+    const found = words.find((x) => x === w);
+    if (found) return found;
+    throw new SettingError(`must be ${words.join(' or ')}`);
+  };
+}
+
 export function parseString(v: unknown): string {
   if (typeof v === 'string' && v.trim() !== '') return v.trim();
   throw new SettingError('must be a non-empty string');

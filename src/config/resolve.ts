@@ -27,6 +27,9 @@ export interface Config {
   maxQueueEntries: number;
   maxQueueBytes: number;
   shutdownTimeout: number;
+  compression: 'gzip' | 'none';
+  groupingTimeout: number;
+  secretScan: boolean;
   enabled: boolean;
 }
 

@@ -18,6 +18,8 @@ export interface PipelineSettings {
   trustProxy: boolean;
   maxQueueEntries: number;
   maxQueueBytes: number;
+  compression: 'gzip' | 'none';
+  secretScan: boolean;
 }
 
 export function pipelineSettings(c: Readonly<Config>): PipelineSettings {
@@ -38,6 +40,8 @@ export function pipelineSettings(c: Readonly<Config>): PipelineSettings {
     trustProxy: c.trustProxy,
     maxQueueEntries: c.maxQueueEntries,
     maxQueueBytes: c.maxQueueBytes,
+    compression: c.compression,
+    secretScan: c.secretScan,
   };
 }
 

@@ -102,6 +102,7 @@ const BAD = {
   'list of hosts': [undefined, 7],
   'list of methods': [undefined, 7],
   'list of paths': [undefined, 7],
+  'gzip or none': ['brotli', true],
 };
 
 describe('config: every bad value of every option', () => {
