@@ -2,10 +2,9 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
 /**
- * The inspector holds full request and response bodies, so every request passes this one guard
- * before any route: the Host must be the inspector's own (a DNS-rebinding page sends its own name),
- * a browser request must come from the inspector's own origin, and ingestion must carry the session
- * token that `dev` and `inspect` hand to the app (a page cannot set Authorization on a no-cors POST).
+ * Every request passes this one guard before any route, as the logs hold full bodies: its own Host
+ * (a DNS-rebinding page sends another), its own origin for browsers, and on ingestion the session
+ * token `dev` and `inspect` hand the app (a page's no-cors POST cannot set Authorization).
  */
 export interface GuardOptions {
   /** `host:port` values the inspector answers to, lowercase, port always present. */
