@@ -304,6 +304,39 @@ describe('inspector dashboard (browser)', function () {
       await evil.close();
       hostile.close();
     }
+  });
+
+  it('answers a DNS-rebinding page nothing, though the browser sees it as same-origin', async () => {
+    const before = await serverLogs();
+    // rebind.test resolves to 127.0.0.1, as an attacker's name does once rebound: the page's own
+    // requests are then same-origin for the browser, and only the Host tells the inspector apart.
+    const port = new URL(dev.dashboard).port;
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--host-resolver-rules=MAP rebind.test 127.0.0.1', '--disable-background-networking', '--disable-component-update'],
+    });
+    try {
+      const evil = await browser.newPage();
+      const landing = await evil.goto(`http://rebind.test:${port}/`);
+      expect(landing.status()).to.equal(421);
+      const outcome = await evil.evaluate(async (log) => {
+        const logs = await fetch('/api/logs');
+        const post = await fetch('/v1/request', { method: 'POST', body: new Blob([JSON.stringify([log])]) });
+        const clear = await fetch('/api/logs', { method: 'DELETE' });
+        return { logs: [logs.status, await logs.text()], post: post.status, clear: clear.status };
+      }, redactedLog(randomUUID()));
+      expect(outcome.logs[0]).to.equal(421);
+      expect(outcome.logs[1]).to.match(/^unexpected Host header/);
+      expect(outcome).to.deep.include({ post: 421, clear: 421 });
+    } finally {
+      await browser.close();
+    }
+    expect((await serverLogs()).map((l) => l.id)).to.deep.equal(before.map((l) => l.id));
+  });
+
+  it('still shows what the app sends after all that', async () => {
+    const before = await serverLogs();
     // The dashboard itself still reads and streams: a log posted now shows up in it.
     const id = randomUUID();
     await postLog(dev, redactedLog(id));
