@@ -33,7 +33,7 @@ function pathOf(log) {
  */
 export async function startCountingCollector(opts = {}) {
   const { startCollector } = require(join(ROOT, 'dist', 'inspector', 'collector.js'));
-  const collector = await startCollector({ host: '127.0.0.1', maxEntries: 50, extraRoutes: lookupRoute, ...opts });
+  const collector = await startCollector({ host: '127.0.0.1', maxEntries: 50, extraRoutes: lookupRoute, token: BENCH_API_KEY, ...opts });
   const counts = { delivered: 0, control: 0 };
   collector.store.on('log', (stored) => {
     const path = pathOf(stored.log);

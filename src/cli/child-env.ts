@@ -18,11 +18,14 @@ export function withPreload(nodeOptions: string | undefined, registerPath = REGI
   return nodeOptions && nodeOptions.trim() ? `${nodeOptions.trim()} ${flag}` : flag;
 }
 
-/** The command's environment: the user's, plus what points the SDK at the local inspector. */
+/**
+ * The command's environment: the user's, plus what points the SDK at the local inspector. Its
+ * README_API_KEY is replaced by the session token: the user's real key never reaches the command.
+ */
 export function childEnv(parent: NodeJS.ProcessEnv, collector: Collector): NodeJS.ProcessEnv {
   return {
     ...parent,
-    ...inspectorEnv(collector, parent.README_API_KEY),
+    ...inspectorEnv(collector),
     NODE_OPTIONS: withPreload(parent.NODE_OPTIONS),
   };
 }

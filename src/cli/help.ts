@@ -40,7 +40,8 @@ Environment given to <command>:
   NODE_OPTIONS               yours, plus --require <register.js>
   README_METRICS_SERVER      the local collector
   README_BASE_LOG_URL        the dashboard (for x-documentation-url)
-  README_API_KEY             yours if set, else a local placeholder
+  README_API_KEY             a random token for this session, which the collector requires;
+                             your own ReadMe key is never passed on (logs stay on this machine)
   README_DEVELOPMENT_MODE=true  README_BUFFER_LENGTH=1  README_FLUSH_INTERVAL=100
 
 Examples:
@@ -52,7 +53,8 @@ export const INSPECT_HELP = `Usage: readme-metrics inspect [options]
 
 Starts the local collector and dashboard on 127.0.0.1 and prints the environment variables that
 point an app at it, for apps you start some other way (a container, an IDE, a process manager).
-Runs until Ctrl-C.
+README_API_KEY is a random token for this session, which the collector requires: restart the app
+with the new values after restarting inspect. Runs until Ctrl-C.
 
 Options:
 ${SHARED}

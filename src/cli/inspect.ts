@@ -15,7 +15,7 @@ export async function runInspect(argv: readonly string[]): Promise<number> {
   const p = painter(process.stderr);
   const { collector, say } = await openInspector(args.values, p);
   say('point an app at it with this environment (stdout, ready for `export`):');
-  const env = { ...inspectorEnv(collector, process.env.README_API_KEY), NODE_OPTIONS: `--require ${REGISTER_PATH}` };
+  const env = { ...inspectorEnv(collector), NODE_OPTIONS: `--require ${REGISTER_PATH}` };
   // Values go to stdout alone so `eval "$(readme-metrics inspect | head -7)"`-style use stays clean.
   for (const [k, v] of Object.entries(env)) process.stdout.write(`${k}=${shellQuote(v)}\n`);
   say('or run it with: readme-metrics dev -- <command>. Ctrl-C to stop.');

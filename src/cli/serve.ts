@@ -29,20 +29,20 @@ export async function startInspector(opts: InspectorOptions, log: (line: string)
   }
 }
 
-/** The environment that points an app at the inspector. */
-export function inspectorEnv(collector: Collector, apiKey: string | undefined): Record<string, string> {
+/**
+ * The environment that points an app at the inspector. Its API key is the session's token, which the
+ * collector requires on ingestion; the user's own ReadMe key is never handed on.
+ */
+export function inspectorEnv(collector: Collector): Record<string, string> {
   return {
     README_METRICS_SERVER: collector.url,
     README_BASE_LOG_URL: collector.url,
-    README_API_KEY: apiKey || LOCAL_API_KEY,
+    README_API_KEY: collector.token,
     README_DEVELOPMENT_MODE: 'true',
     README_BUFFER_LENGTH: '1',
     README_FLUSH_INTERVAL: '100',
   };
 }
-
-/** Sent when the user has no key of their own: the inspector accepts any. */
-export const LOCAL_API_KEY = 'rdme_local_inspector';
 
 /**
  * What `dev` and `inspect` share: start the inspector from the parsed flags, say where the dashboard

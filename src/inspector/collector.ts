@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { handleDashboard } from './dashboard';
+import { authority, newSessionToken, refusal } from './guard';
 import { IngestError, readLogs, validateLog } from './ingest';
 import { JsonlPersistence } from './persist';
 import { LogStore } from './store';
@@ -23,14 +24,18 @@ export interface CollectorOptions {
   persistFile?: string;
   /** The persistence file is compacted past this size (default 64 MiB). */
   maxFileBytes?: number;
+  /** Ingestion needs `Authorization: Basic base64("<token>:")`; default: a fresh random token. */
+  token?: string;
 }
 
 export interface Collector {
   url: string;
   port: number;
+  /** The session token the app must send as its API key (README_API_KEY). */
+  token: string;
   store: LogStore;
   server: Server;
-  /** The most recent requests to /v1/request (at most MAX_POSTS), including refused ones. */
+  /** The most recent requests to /v1/request (at most MAX_POSTS), including refused ones; in memory for tests, never served. */
   posts: Array<{ headers: IncomingMessage['headers']; status: number; count: number }>;
   /** Requests to /v1/request since the start, and how many of them were refused (status >= 400). */
   postCounts: { total: number; refused: number };
@@ -61,6 +66,7 @@ export async function startCollector(opts: CollectorOptions = {}): Promise<Colle
   let failWith = opts.failWith;
   const startedAt = Date.now();
   const hosts = new Set<string>();
+  const token = opts.token || newSessionToken();
 
   let restored = 0;
   let detach: (() => void) | undefined;
@@ -80,6 +86,13 @@ export async function startCollector(opts: CollectorOptions = {}): Promise<Colle
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0];
+    // One guard in front of every route (guard.ts): Host, same origin, and the token on ingestion.
+    const refused = refusal(req, path, { hosts, token });
+    if (refused) {
+      if (req.method === 'POST' && path === '/v1/request') record({ headers: req.headers, status: refused.status, count: 0 });
+      req.resume();
+      return sendText(res, refused.status, refused.reason);
+    }
     if (req.method === 'POST' && path === '/v1/request') {
       if (failWith) {
         req.resume();
@@ -88,8 +101,8 @@ export async function startCollector(opts: CollectorOptions = {}): Promise<Colle
       }
       try {
         const logs = await readLogs(req, maxPayload);
-        const auth = req.headers.authorization;
-        for (const log of logs) store.add(log, auth);
+        // The Authorization header has done its job once checked: no log keeps it, so none can show it.
+        for (const log of logs) store.add(log);
         record({ headers: req.headers, status: 202, count: logs.length });
         return send(res, 202, { accepted: logs.length });
       } catch (err) {
@@ -101,12 +114,12 @@ export async function startCollector(opts: CollectorOptions = {}): Promise<Colle
     }
     if (opts.extraRoutes && (await opts.extraRoutes(req, res, store))) return;
     if (path === '/v1/request') return send(res, 405, { error: 'POST a JSON array of logs to /v1/request' });
-    if (req.method === 'GET' && path === '/api/logs') return send(res, 200, store.all());
+    if (req.method === 'GET' && path === '/api/logs') return send(res, 200, store.all().map(({ seq, receivedAt, log }) => ({ seq, receivedAt, log })));
     if (req.method === 'DELETE' && path === '/api/logs') {
       store.clear();
       return send(res, 204, null);
     }
-    if (opts.dashboard !== false && (await handleDashboard(req, res, { store, hosts, info }))) return;
+    if (opts.dashboard !== false && (await handleDashboard(req, res, { store, info }))) return;
     send(res, 404, { error: 'not found' });
   }
 
@@ -134,13 +147,14 @@ export async function startCollector(opts: CollectorOptions = {}): Promise<Colle
   const { port, address } = server.address() as AddressInfo;
   const host = address.includes(':') ? `[${address}]` : address;
   const url = `http://${host}:${port}`;
-  hosts.add(`${host}:${port}`.toLowerCase());
+  hosts.add(authority(`${host}:${port}`));
   if (['127.0.0.1', '::1', '0.0.0.0', '::'].includes(address)) {
     for (const name of ['127.0.0.1', 'localhost', '[::1]']) hosts.add(`${name}:${port}`);
   }
   return {
     url,
     port,
+    token,
     store,
     server,
     posts,
@@ -158,6 +172,11 @@ export async function startCollector(opts: CollectorOptions = {}): Promise<Colle
         server.close(() => resolve());
       }),
   };
+}
+
+function sendText(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
+  res.end(text);
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {

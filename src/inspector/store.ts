@@ -4,8 +4,6 @@ export interface StoredLog {
   /** Arrival order, for clients that resume a live stream. */
   seq: number;
   receivedAt: number;
-  /** The Authorization header the SDK sent, as received (for tests and the "who sent this" view). */
-  auth: string | undefined;
   log: Record<string, unknown>;
 }
 
@@ -25,15 +23,15 @@ export class LogStore extends EventEmitter {
     this.setMaxListeners(0);
   }
 
-  add(log: Record<string, unknown>, auth: string | undefined, receivedAt = Date.now()): StoredLog {
-    const stored = this.push(log, auth, receivedAt);
+  add(log: Record<string, unknown>, receivedAt = Date.now()): StoredLog {
+    const stored = this.push(log, receivedAt);
     this.emit('log', stored);
     return stored;
   }
 
   /** Puts back logs kept from an earlier run without announcing them as new. */
-  restore(items: Iterable<{ log: Record<string, unknown>; receivedAt: number; auth?: string }>): void {
-    for (const item of items) this.push(item.log, item.auth, item.receivedAt);
+  restore(items: Iterable<{ log: Record<string, unknown>; receivedAt: number }>): void {
+    for (const item of items) this.push(item.log, item.receivedAt);
   }
 
   all(): readonly StoredLog[] {
@@ -61,8 +59,8 @@ export class LogStore extends EventEmitter {
     return this.logs.length;
   }
 
-  private push(log: Record<string, unknown>, auth: string | undefined, receivedAt: number): StoredLog {
-    const stored: StoredLog = { seq: ++this.seq, receivedAt, auth, log };
+  private push(log: Record<string, unknown>, receivedAt: number): StoredLog {
+    const stored: StoredLog = { seq: ++this.seq, receivedAt, log };
     this.logs.push(stored);
     if (typeof log._id === 'string') this.byId.set(log._id, stored);
     if (this.logs.length > this.maxEntries) {

@@ -1,10 +1,12 @@
 // The dashboard in a real browser (Debian's chromium through playwright-core), fed by
 // `readme-metrics dev` running the example API: live rows, filters, the detail view with redactions,
-// the charts' totals, and the HAR export. Screenshots land in test-output/screenshots/.
+// the charts' totals, the HAR export, and that pages of other origins can neither store nor read logs.
+// Screenshots land in test-output/screenshots/.
 /* global document, window -- used inside page.evaluate / waitForFunction callbacks */
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -149,7 +151,7 @@ describe('inspector dashboard (browser)', function () {
 
     // A log posted straight to the collector, already redacted, with markup that must stay text.
     const id = randomUUID();
-    await postLog(dev.dashboard, redactedLog(id));
+    await postLog(dev, redactedLog(id));
     await page.goto(`${dev.dashboard}/logs/${id}`);
     await panel.locator('.detail-body').waitFor();
     await page.waitForSelector(`#requests tr.selected[data-id="${id}"]`);
@@ -250,12 +252,104 @@ describe('inspector dashboard (browser)', function () {
     }
     await page.click('#f-reset');
   });
+
+  it('lets no page of another origin store, read or clear logs', async () => {
+    const before = await serverLogs();
+    expect(before.length).to.be.greaterThan(0);
+    // The attacker's page: any site the developer visits. Here on 127.0.0.1 (same-site with the
+    // inspector, as the app's own pages are) and on localhost (cross-site).
+    const hostile = http.createServer((req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>elsewhere</title>'));
+    await new Promise((r) => hostile.listen(0, '127.0.0.1', r));
+    const evil = await context.newPage();
+    const seen = [];
+    evil.on('response', (r) => r.url().startsWith(dev.dashboard) && seen.push(`${r.request().method()} ${new URL(r.url()).pathname} ${r.status()}`));
+    try {
+      for (const origin of [`http://127.0.0.1:${hostile.address().port}`, `http://localhost:${hostile.address().port}`]) {
+        seen.length = 0;
+        await evil.goto(`${origin}/`);
+        const forged = randomUUID();
+        const outcome = await evil.evaluate(
+          async ({ dashboard, log }) => {
+            const attempt = async (f) => {
+              try {
+                return await f();
+              } catch (err) {
+                return `refused: ${err.name}`;
+              }
+            };
+            return {
+              // A Blob has no Content-Type, and a no-cors request needs no preflight: it reaches the collector.
+              post: await attempt(async () => (await fetch(`${dashboard}/v1/request`, { method: 'POST', mode: 'no-cors', body: new Blob([JSON.stringify([log])]) })).type),
+              read: await attempt(async () => (await fetch(`${dashboard}/api/logs`)).text()),
+              summaries: await attempt(async () => (await fetch(`${dashboard}/api/summaries`)).text()),
+              // Opaque, but the browser still loads it (what a rebinding page, or a side channel, would use).
+              opaqueRead: await attempt(async () => (await fetch(`${dashboard}/api/logs?no-cors`, { mode: 'no-cors' })).type),
+              clear: await attempt(async () => (await fetch(`${dashboard}/api/logs`, { method: 'DELETE' })).status),
+            };
+          },
+          { dashboard: dev.dashboard, log: redactedLog(forged) },
+        );
+        expect(outcome, origin).to.deep.equal({ post: 'opaque', read: 'refused: TypeError', summaries: 'refused: TypeError', opaqueRead: 'opaque', clear: 'refused: TypeError' });
+        // The no-cors requests did reach the inspector, which refused them itself: CORS alone does not
+        // stop the Blob POST, nor an opaque load of the logs.
+        // (Playwright's response events travel apart from the page's result: wait for them.)
+        const refusals = ['POST /v1/request 403', 'GET /api/logs 403'];
+        for (const deadline = Date.now() + 5_000; !refusals.every((r) => seen.includes(r)) && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
+        expect(seen, origin).to.include.members(refusals);
+        const after = await serverLogs();
+        expect(after.map((l) => l.id)).to.deep.equal(before.map((l) => l.id));
+        expect(after.some((l) => l.id === forged)).to.equal(false);
+      }
+    } finally {
+      await evil.close();
+      hostile.close();
+    }
+  });
+
+  it('answers a DNS-rebinding page nothing, though the browser sees it as same-origin', async () => {
+    const before = await serverLogs();
+    // rebind.test resolves to 127.0.0.1, as an attacker's name does once rebound: the page's own
+    // requests are then same-origin for the browser, and only the Host tells the inspector apart.
+    const port = new URL(dev.dashboard).port;
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--host-resolver-rules=MAP rebind.test 127.0.0.1', '--disable-background-networking', '--disable-component-update'],
+    });
+    try {
+      const evil = await browser.newPage();
+      const landing = await evil.goto(`http://rebind.test:${port}/`);
+      expect(landing.status()).to.equal(421);
+      const outcome = await evil.evaluate(async (log) => {
+        const logs = await fetch('/api/logs');
+        const post = await fetch('/v1/request', { method: 'POST', body: new Blob([JSON.stringify([log])]) });
+        const clear = await fetch('/api/logs', { method: 'DELETE' });
+        return { logs: [logs.status, await logs.text()], post: post.status, clear: clear.status };
+      }, redactedLog(randomUUID()));
+      expect(outcome.logs[0]).to.equal(421);
+      expect(outcome.logs[1]).to.match(/^unexpected Host header/);
+      expect(outcome).to.deep.include({ post: 421, clear: 421 });
+    } finally {
+      await browser.close();
+    }
+    expect((await serverLogs()).map((l) => l.id)).to.deep.equal(before.map((l) => l.id));
+  });
+
+  it('still shows what the app sends after all that', async () => {
+    const before = await serverLogs();
+    // The dashboard itself still reads and streams: a log posted now shows up in it.
+    const id = randomUUID();
+    await postLog(dev, redactedLog(id));
+    await waitForRows(before.length + 1);
+    expect(await page.locator(`#requests tr[data-id="${id}"]`).count()).to.equal(1);
+  });
 });
 
-async function postLog(collectorUrl, log) {
-  const res = await request(`${collectorUrl}/v1/request`, {
+/** Posts a log as the SDK does, with the session token dev gave the app. */
+async function postLog(dev, log) {
+  const res = await request(`${dev.dashboard}/v1/request`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from('rdme_local:').toString('base64')}` },
+    headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${dev.token}:`).toString('base64')}` },
     body: JSON.stringify([log]),
   });
   expect(res.status).to.equal(202);

@@ -225,7 +225,8 @@ describe('config through the preload', function () {
 
 describe('readme-metrics check', function () {
   let collector;
-  before(async () => (collector = await startCollector()));
+  // The collector takes only logs sent with its token: here, the key check is given.
+  before(async () => (collector = await startCollector({ token: 'rdme_check_9876' })));
   after(() => collector.close());
   const bin = join(ROOT, 'bin', 'readme-metrics.js');
 

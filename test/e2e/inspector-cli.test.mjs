@@ -13,6 +13,8 @@ const EXAMPLES = join(ROOT, 'examples');
 const REGISTER = join(ROOT, 'register.js');
 const TMP = join(ROOT, 'test-output', 'inspector-cli');
 const OWL = 'owl-live-4f2a9c';
+const USER_KEY = 'rdme_users_real_key_5c1e';
+const TOKEN = /^rdme_local_[0-9a-f]{32}$/;
 
 /** Runs the CLI; `waitFor(re, stream)` resolves with the first match in its output. */
 function cli(args, { cwd = ROOT, env = {} } = {}) {
@@ -47,6 +49,14 @@ function cli(args, { cwd = ROOT, env = {} } = {}) {
 
 const dashboardOf = async (run) => (await run.waitFor(/dashboard (http:\/\/127\.0\.0\.1:\d+)/))[1];
 
+/** The KEY=value lines `inspect` prints (quoted for a POSIX shell where needed), once all are out. */
+async function printedEnv(run) {
+  // NODE_OPTIONS is the last line: the lines may arrive in more than one chunk.
+  await run.waitFor(/^NODE_OPTIONS=.*\n/m, 'stdout');
+  const unquote = (v) => (v.startsWith("'") ? v.slice(1, -1).replace(/'\\''/g, "'") : v);
+  return Object.fromEntries(run.out.stdout.trim().split('\n').map((l) => /^(\w+)=(.*)$/.exec(l).slice(1)).map(([k, v]) => [k, unquote(v)]));
+}
+
 async function summaries(dashboard, n, timeout = 8_000) {
   const deadline = Date.now() + timeout;
   for (;;) {
@@ -66,7 +76,7 @@ describe('readme-metrics CLI', () => {
 
   describe('dev', () => {
     it('runs the example API preloaded, and its logs arrive in the inspector', async () => {
-      const run = track(cli(['dev', '--port', '0', '--', process.execPath, 'api.mjs'], { cwd: EXAMPLES, env: { PORT: '0' } }));
+      const run = track(cli(['dev', '--port', '0', '--', process.execPath, 'api.mjs'], { cwd: EXAMPLES, env: { PORT: '0', README_API_KEY: USER_KEY } }));
       const dashboard = await dashboardOf(run);
       const api = `http://127.0.0.1:${(await run.waitFor(/listening (\d+)/, 'stdout'))[1]}`;
 
@@ -105,36 +115,52 @@ describe('readme-metrics CLI', () => {
       // One terminal line per request, linking to its log.
       await run.waitFor(new RegExp(`POST +/v1/inventory/sync 500 .*${dashboard}/logs/${logs[3].id}`));
 
+      // The app sent with the session token, which no served log carries; nor the user's own key.
+      const served = (await request(`${dashboard}/api/logs`)).body.toString();
+      expect(JSON.parse(served)).to.have.length(4);
+      expect(served).not.to.match(/rdme_local_|rdme_users_real_key|authorization/i);
+      // The guard stands in front of this collector too.
+      expect((await request(`${dashboard}/api/logs`, { headers: { host: 'attacker.example' } })).status).to.equal(421);
+      expect((await request(`${dashboard}/api/logs`, { headers: { 'sec-fetch-site': 'cross-site' } })).status).to.equal(403);
+      const forged = await request(`${dashboard}/v1/request`, { method: 'POST', body: '[]', headers: { authorization: `Basic ${Buffer.from(`${USER_KEY}:`).toString('base64')}` } });
+      expect(forged.status).to.equal(401);
+
       // SIGTERM goes to the API, which shuts down cleanly: readme-metrics exits with its code.
       expect(await run.stop('SIGTERM')).to.deep.equal({ code: 0, signal: null });
       expect(run.out.stderr).not.to.match(/ended by/);
     });
 
-    it('gives the command the preload and the inspector environment, keeping the user’s', async () => {
-      const script = `console.log(JSON.stringify(Object.fromEntries(Object.entries(process.env).filter(([k]) => k === 'NODE_OPTIONS' || k.startsWith('README_'))))); process.exit(3)`;
+    it('gives the command the preload and the inspector environment, keeping the user’s but not their ReadMe key', async () => {
+      const script = `console.log(JSON.stringify(process.env)); process.exit(3)`;
       const run = track(
         cli(['dev', '--port', '0', '--quiet', '--', process.execPath, '-e', script], {
-          env: { NODE_OPTIONS: '--max-old-space-size=200', README_API_KEY: 'rdme_my_own_key' },
+          env: { NODE_OPTIONS: '--max-old-space-size=200', README_API_KEY: USER_KEY, MY_OWN_SETTING: 'kept' },
         }),
       );
       const dashboard = await dashboardOf(run);
-      const env = JSON.parse((await run.waitFor(/^(\{.*\})\n/m, 'stdout'))[1]);
+      const printed = (await run.waitFor(/^(\{.*\})\n/m, 'stdout'))[1];
+      const env = JSON.parse(printed);
       expect(env).to.include({
         NODE_OPTIONS: `--max-old-space-size=200 --require ${REGISTER}`,
         README_METRICS_SERVER: dashboard,
         README_BASE_LOG_URL: dashboard,
-        README_API_KEY: 'rdme_my_own_key',
         README_DEVELOPMENT_MODE: 'true',
         README_BUFFER_LENGTH: '1',
         README_FLUSH_INTERVAL: '100',
+        MY_OWN_SETTING: 'kept',
       });
+      // The session token in its place, and the user's key nowhere in the command's environment.
+      expect(env.README_API_KEY).to.match(TOKEN);
+      expect(printed).not.to.include(USER_KEY);
       expect(await run.exited).to.deep.equal({ code: 3, signal: null });
     });
 
-    it('uses a local placeholder key when the user has none', async () => {
-      const run = track(cli(['dev', '--port', '0', '--', process.execPath, '-e', 'console.log(process.env.README_API_KEY)']));
-      await run.waitFor(/^rdme_\w+\n/m, 'stdout');
-      expect((await run.exited).code).to.equal(0);
+    it('makes a fresh session token for each run, whether or not the user has a key', async () => {
+      const runs = [{}, { README_API_KEY: USER_KEY }].map((env) => track(cli(['dev', '--port', '0', '--', process.execPath, '-e', 'console.log(process.env.README_API_KEY)'], { env })));
+      const keys = await Promise.all(runs.map(async (run) => (await run.waitFor(/^(\S+)\n/m, 'stdout'))[1]));
+      for (const key of keys) expect(key).to.match(TOKEN);
+      expect(keys[0]).not.to.equal(keys[1]);
+      for (const run of runs) expect((await run.exited).code).to.equal(0);
     });
 
     for (const [signal, code] of [
@@ -181,15 +207,14 @@ describe('readme-metrics CLI', () => {
 
   describe('inspect', () => {
     it('prints the environment that points an app at it, and collects that app’s logs', async () => {
-      const run = track(cli(['inspect', '--port', '0']));
+      const run = track(cli(['inspect', '--port', '0'], { env: { README_API_KEY: USER_KEY } }));
       const dashboard = await dashboardOf(run);
-      // NODE_OPTIONS is the last line: the lines may arrive in more than one chunk.
-      await run.waitFor(/^NODE_OPTIONS=.*\n/m, 'stdout');
-      // KEY=value lines, quoted for a POSIX shell where needed.
-      const unquote = (v) => (v.startsWith("'") ? v.slice(1, -1).replace(/'\\''/g, "'") : v);
-      const env = Object.fromEntries(run.out.stdout.trim().split('\n').map((l) => /^(\w+)=(.*)$/.exec(l).slice(1)).map(([k, v]) => [k, unquote(v)]));
+      const env = await printedEnv(run);
       expect(env).to.include({ README_METRICS_SERVER: dashboard, README_BASE_LOG_URL: dashboard, README_DEVELOPMENT_MODE: 'true' });
       expect(env.NODE_OPTIONS).to.equal(`--require ${REGISTER}`);
+      // The session token the collector requires, never the user's own key.
+      expect(env.README_API_KEY).to.match(TOKEN);
+      expect(run.out.stdout + run.out.stderr).not.to.include(USER_KEY);
 
       const appEnv = { ...env };
       delete appEnv.NODE_OPTIONS; // startApp preloads with --require itself
@@ -211,8 +236,9 @@ describe('readme-metrics CLI', () => {
       const store = join(TMP, 'logs.jsonl');
       const first = track(cli(['inspect', '--port', '0', '--store', store]));
       const dashboard = await dashboardOf(first);
+      const { README_API_KEY } = await printedEnv(first);
       const app = await startApp('http-basic.cjs', {
-        env: { README_METRICS_SERVER: dashboard, README_API_KEY: 'rdme_x', README_FLUSH_INTERVAL: '100', README_BUFFER_LENGTH: '1' },
+        env: { README_METRICS_SERVER: dashboard, README_API_KEY, README_FLUSH_INTERVAL: '100', README_BUFFER_LENGTH: '1' },
       });
       try {
         await request(`${app.url}/json`);

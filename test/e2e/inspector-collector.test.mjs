@@ -1,15 +1,21 @@
-// The local collector behind `readme-metrics dev`: the ingestion contract (auth, gzip, refusals that
-// never crash it), the bounded store, persistence across restarts, and the dashboard's JSON API.
+// The local collector behind `readme-metrics dev`: the guard in front of every route (Host, same
+// origin, session token), the ingestion contract (gzip, refusals that never crash it), the bounded
+// store, persistence across restarts, and the dashboard's JSON API.
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { ROOT, request, startCollector } from '../helpers/harness.mjs';
+import { createRequire } from 'node:module';
+import { ROOT, request, startCollector, TEST_API_KEY } from '../helpers/harness.mjs';
 
 const TMP = join(ROOT, 'test-output', 'inspector-collector');
-const AUTH = `Basic ${Buffer.from('rdme_test_key_1234:').toString('base64')}`;
+const basic = (key) => `Basic ${Buffer.from(`${key}:`).toString('base64')}`;
+const AUTH = basic(TEST_API_KEY);
+// The module itself, without the harness's test token: what `dev` and `inspect` start.
+const collectorModule = createRequire(import.meta.url)(join(ROOT, 'dist', 'inspector', 'collector.js'));
 
 function makeLog({ id = randomUUID(), method = 'GET', path = '/things', status = 200, label = 'Owlbert', reqBody, resBody = '{"ok":true}' } = {}) {
   const request = {
@@ -82,20 +88,180 @@ describe('inspector collector', () => {
     collector = undefined;
   });
 
+  describe('guard (in front of every route)', () => {
+    // Every route the collector answers, each with a body where it takes one.
+    const ROUTES = [
+      ['GET', '/'],
+      ['GET', '/logs/one'],
+      ['GET', '/ui/main.js'],
+      ['GET', '/favicon.ico'],
+      ['GET', '/api/logs'],
+      ['DELETE', '/api/logs'],
+      ['GET', '/api/logs/one'],
+      ['GET', '/api/summaries'],
+      ['GET', '/api/info'],
+      ['GET', '/api/search?q=owl'],
+      ['GET', '/api/events'],
+      ['GET', '/api/har'],
+      ['POST', '/api/har', JSON.stringify({ ids: ['one'] })],
+      ['POST', '/v1/request', JSON.stringify([makeLog({ id: 'forged' })])],
+      ['GET', '/v1/request'],
+      ['OPTIONS', '/v1/request'],
+      ['GET', '/no-such-route'],
+    ];
+    const send = (method, path, body, headers) => {
+      const all = { authorization: AUTH, 'content-type': 'application/json', ...headers };
+      for (const [k, v] of Object.entries(all)) if (v === undefined) delete all[k];
+      return request(`${collector.url}${path}`, { method, body, headers: all });
+    };
+    const ids = () => collector.store.all().map((s) => s.log._id);
+
+    beforeEach(async () => {
+      collector = await startCollector();
+      expect((await post(collector, [makeLog({ id: 'one' })])).status).to.equal(202);
+    });
+
+    it('answers 421 on every route to a Host that is not its own (DNS rebinding), storing and clearing nothing', async () => {
+      const foreign = ['attacker.example', `attacker.example:${collector.port}`, `127.0.0.2:${collector.port}`, `localhost:${collector.port + 1}`, `127.0.0.1`];
+      for (const host of foreign) {
+        for (const [method, path, body] of ROUTES) {
+          const res = await send(method, path, body, { host });
+          expect(res.status, `${method} ${path} Host: ${host}`).to.equal(421);
+          expect(res.headers['content-type']).to.equal('text/plain; charset=utf-8');
+          expect(res.body.toString()).to.match(/^unexpected Host header/);
+          expect(res.body.length).to.be.below(200);
+        }
+      }
+      // HTTP/1.0 lets a client leave Host out: refused as well.
+      const raw = await new Promise((resolve, reject) => {
+        let text = '';
+        const socket = net.connect(collector.port, '127.0.0.1', () => socket.end('GET /api/logs HTTP/1.0\r\n\r\n'));
+        socket.on('data', (d) => (text += d));
+        socket.on('end', () => resolve(text));
+        socket.on('error', reject);
+      });
+      expect(raw).to.match(/^HTTP\/1\.1 421 /);
+      expect(raw).not.to.include('"one"');
+      expect(ids()).to.deep.equal(['one']);
+    });
+
+    it('answers 403 on every route to a cross-site Origin or Sec-Fetch-Site, storing and clearing nothing', async () => {
+      const crossSite = [
+        { 'sec-fetch-site': 'cross-site' },
+        // An app's page on 127.0.0.1:3000 is same-site with the inspector: refused too.
+        { 'sec-fetch-site': 'same-site' },
+        { origin: 'http://attacker.example' },
+        { origin: `http://127.0.0.1:${collector.port + 1}` },
+        { origin: `https://127.0.0.1:${collector.port}` },
+        { origin: 'null' },
+        // An old browser without Fetch Metadata still sends Origin.
+        { origin: 'http://localhost:3000', 'sec-fetch-site': undefined },
+      ];
+      for (const headers of crossSite) {
+        for (const [method, path, body] of ROUTES) {
+          const res = await send(method, path, body, headers);
+          expect(res.status, `${method} ${path} ${JSON.stringify(headers)}`).to.equal(403);
+          expect(res.headers['content-type']).to.equal('text/plain; charset=utf-8');
+          expect(res.body.toString()).to.match(/^cross-site requests are refused/);
+        }
+      }
+      expect(ids()).to.deep.equal(['one']);
+    });
+
+    it('serves its own origin, under each of its names, and requests with no browser headers', async () => {
+      for (const name of ['127.0.0.1', 'localhost', '[::1]', 'LOCALHOST']) {
+        const own = { host: `${name}:${collector.port}`, origin: `http://${name}:${collector.port}`, 'sec-fetch-site': 'same-origin' };
+        expect((await send('GET', '/api/logs/one', undefined, own)).status, name).to.equal(200);
+        expect((await send('POST', '/api/har', JSON.stringify({ ids: ['one'] }), own)).status, name).to.equal(200);
+      }
+      // Typed in the address bar, or a bookmark.
+      expect((await send('GET', '/', undefined, { 'sec-fetch-site': 'none', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' })).status).to.equal(200);
+      expect((await send('POST', '/v1/request', JSON.stringify([makeLog({ id: 'two' })]), { origin: collector.url, 'sec-fetch-site': 'same-origin' })).status).to.equal(202);
+      expect((await send('DELETE', '/api/logs', undefined, { origin: collector.url, 'sec-fetch-site': 'same-origin' })).status).to.equal(204);
+      expect(ids()).to.deep.equal([]);
+    });
+
+    it('opens its page, and only its page, from a link on another site', async () => {
+      const navigate = { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate', 'sec-fetch-user': '?1' };
+      for (const path of ['/', '/logs/one']) {
+        const page = await send('GET', path, undefined, { ...navigate, 'sec-fetch-dest': 'document' });
+        expect(page.status, path).to.equal(200);
+        expect(page.headers['content-type']).to.match(/text\/html/);
+        expect(page.headers['content-security-policy']).to.include("frame-ancestors 'none'");
+      }
+      expect((await send('GET', '/', undefined, { ...navigate, 'sec-fetch-dest': 'iframe' })).status).to.equal(403);
+      expect((await send('GET', '/api/logs', undefined, { ...navigate, 'sec-fetch-dest': 'document' })).status).to.equal(403);
+      expect((await send('POST', '/', undefined, { ...navigate, 'sec-fetch-dest': 'document' })).status).to.equal(403);
+    });
+
+    it('answers 401 to ingestion without its token, storing nothing', async () => {
+      const wrong = [
+        undefined,
+        '',
+        basic('rdme_some_other_key'),
+        basic(`${TEST_API_KEY}x`),
+        basic(TEST_API_KEY.slice(0, -1)),
+        `Bearer ${TEST_API_KEY}`,
+        `Basic ${TEST_API_KEY}`,
+        'Basic',
+      ];
+      for (const authorization of wrong) {
+        const res = await send('POST', '/v1/request', JSON.stringify([makeLog({ id: 'forged' })]), { authorization });
+        expect(res.status, String(authorization)).to.equal(401);
+        expect(res.headers['content-type']).to.equal('text/plain; charset=utf-8');
+        expect(res.body.toString()).to.match(/^missing or wrong session token/);
+      }
+      // A Blob posted by a page has no Content-Type at all; with the token it would be taken, without it is not.
+      const blob = await request(`${collector.url}/v1/request`, { method: 'POST', body: JSON.stringify([makeLog({ id: 'forged' })]) });
+      expect(blob.status).to.equal(401);
+      expect(ids()).to.deep.equal(['one']);
+      expect(collector.postCounts).to.deep.equal({ total: wrong.length + 2, refused: wrong.length + 1 });
+      // The token is the user part of Basic credentials, as every ReadMe SDK sends its key.
+      expect((await send('POST', '/v1/request', JSON.stringify([makeLog({ id: 'two' })]), { authorization: `basic ${Buffer.from(`${TEST_API_KEY}:`).toString('base64')}` })).status).to.equal(202);
+    });
+
+    it('makes up a random token of its own when given none', async () => {
+      const a = await collectorModule.startCollector();
+      const b = await collectorModule.startCollector();
+      try {
+        expect(a.token).to.match(/^rdme_local_[0-9a-f]{32}$/);
+        expect(b.token).to.match(/^rdme_local_[0-9a-f]{32}$/);
+        expect(a.token).not.to.equal(b.token);
+        const log = JSON.stringify([makeLog({ id: 'x' })]);
+        const headers = (key) => ({ authorization: basic(key), 'content-type': 'application/json' });
+        expect((await request(`${a.url}/v1/request`, { method: 'POST', body: log, headers: headers(TEST_API_KEY) })).status).to.equal(401);
+        expect((await request(`${a.url}/v1/request`, { method: 'POST', body: log, headers: headers(b.token) })).status).to.equal(401);
+        expect((await request(`${a.url}/v1/request`, { method: 'POST', body: log, headers: headers(a.token) })).status).to.equal(202);
+        expect(a.store.size).to.equal(1);
+      } finally {
+        await Promise.all([a.close(), b.close()]);
+      }
+    });
+  });
+
   describe('ingestion (POST /v1/request)', () => {
     beforeEach(async () => {
       collector = await startCollector({ maxPayloadBytes: 64 * 1024 });
     });
 
-    it('accepts a batch with Basic auth and keeps the header', async () => {
-      const logs = [makeLog(), makeLog({ status: 404 })];
+    it('accepts a batch carrying its token as Basic auth, and keeps no Authorization with the logs', async () => {
+      const logs = [makeLog({ id: 'a1' }), makeLog({ id: 'a2', status: 404 })];
       const res = await post(collector, logs);
       expect(res.status).to.equal(202);
       expect(json(res)).to.deep.equal({ accepted: 2 });
       expect(collector.store.size).to.equal(2);
-      expect(collector.store.all()[0].auth).to.equal(AUTH);
       expect(collector.posts).to.have.length(1);
       expect(collector.posts[0]).to.include({ status: 202, count: 2 });
+      // Neither in the store nor in anything served: the list, one log, the summaries, the HAR export.
+      const b64 = AUTH.slice('Basic '.length);
+      for (const what of [JSON.stringify(collector.store.all())].concat(
+        await Promise.all(['/api/logs', '/api/logs/a1', '/api/summaries', '/api/har', '/api/search?q=owl'].map(async (p) => (await request(`${collector.url}${p}`)).body.toString())),
+      )) {
+        expect(what).to.include('a1');
+        expect(what).not.to.include(TEST_API_KEY);
+        expect(what).not.to.include(b64);
+        expect(what.toLowerCase()).not.to.include('authorization');
+      }
     });
 
     it('keeps only the recent posts in memory but counts them all', async () => {
@@ -155,7 +321,7 @@ describe('inspector collector', () => {
       expect(declared.status).to.equal(413);
 
       const streamed = await new Promise((resolve, reject) => {
-        const req = http.request(`${collector.url}/v1/request`, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
+        const req = http.request(`${collector.url}/v1/request`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: AUTH } }, (res) => {
           res.resume();
           res.on('end', () => resolve(res.statusCode));
         });
@@ -321,12 +487,6 @@ describe('inspector collector', () => {
       expect((await request(`${collector.url}/ui/nope.js`)).status).to.equal(404);
     });
 
-    it('refuses a foreign Host header (DNS rebinding)', async () => {
-      const res = await request(`${collector.url}/api/logs/one`, { headers: { host: 'evil.example:80' } });
-      expect(res.status).to.equal(403);
-      const ok = await request(`${collector.url}/api/logs/one`, { headers: { host: `localhost:${collector.port}` } });
-      expect(ok.status).to.equal(200);
-    });
 
     it('streams a snapshot, then new logs, as server-sent events', async () => {
       const events = [];

@@ -10,7 +10,13 @@ const require = createRequire(import.meta.url);
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const REGISTER = join(ROOT, 'register.js');
 export const FIXTURES = join(ROOT, 'test', 'fixtures');
-export const { startCollector } = require(join(ROOT, 'dist', 'inspector', 'collector.js'));
+const collectorModule = require(join(ROOT, 'dist', 'inspector', 'collector.js'));
+
+/** The key startApp gives apps, and so the ingestion token the tests' collectors require. */
+export const TEST_API_KEY = 'rdme_test_key_1234';
+
+/** The real collector; like `readme-metrics dev`, it takes only logs sent with its token. */
+export const startCollector = (opts = {}) => collectorModule.startCollector({ token: TEST_API_KEY, ...opts });
 
 /**
  * Starts `node [--require|--import register.js] <file>`; the fixture prints `listening <port>`.
@@ -24,7 +30,7 @@ export async function startApp(file, { preload = 'require', env = {}, collector,
     HOME: process.env.HOME,
     README_METRICS_CACHE_DIR: join(ROOT, 'test-output', 'cache'),
     ...(collector
-      ? { README_METRICS_SERVER: collector.url, README_API_KEY: 'rdme_test_key_1234', README_FLUSH_INTERVAL: '100', README_API_URL: collector.url }
+      ? { README_METRICS_SERVER: collector.url, README_API_KEY: TEST_API_KEY, README_FLUSH_INTERVAL: '100', README_API_URL: collector.url }
       : {}),
     ...env,
   };
