@@ -1,26 +1,30 @@
 // The dashboard in a real browser (Debian's chromium through playwright-core), fed by
 // `readme-metrics dev` running the example API: live rows, filters, the detail view with redactions,
-// the charts' totals, the HAR export, and that pages of other origins can neither store nor read logs.
-// Screenshots land in test-output/screenshots/.
+// the charts' totals, the HAR export, and that pages of other origins can neither store nor read logs;
+// then what reads at a glance: log-scale latency, sparse traffic, the detail pane's list, filters keeping
+// the charts in view, a 420 px screen. Screenshots land in test-output/screenshots/. Without Chromium
+// the suite is one skipped line (a failure when CI=true).
 /* global document, window -- used inside page.evaluate / waitForFunction callbacks */
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { runTraffic } from '../../examples/traffic.mjs';
 import { ROOT, request } from '../helpers/harness.mjs';
+import { CHROMIUM, describeWithChromium } from './chromium.mjs';
 import { startDevExample } from './dev-server.mjs';
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const SHOTS = join(ROOT, 'test-output', 'screenshots');
 const TRAFFIC = 30;
+/** The least a non-empty chart bar may measure (px), as charts.js draws it. */
+const MIN_BAR_PX = 4;
 
 const getJson = async (url) => JSON.parse((await request(url)).body);
 
-describe('inspector dashboard (browser)', function () {
+describeWithChromium('inspector dashboard (browser)', function () {
   this.timeout(30_000);
   let dev;
   let context;
@@ -34,14 +38,14 @@ describe('inspector dashboard (browser)', function () {
   const waitForRows = (n) =>
     page.waitForFunction((count) => document.querySelectorAll('#requests tbody tr').length === count, n, { timeout: 10_000 });
   const shot = (name) => page.screenshot({ path: join(SHOTS, name), fullPage: false });
+  // After a resize the charts are drawn again to their card's width (charts.js: at least 260 px), not
+  // just scaled to it.
+  const chartsRedrawn = () =>
+    page.waitForFunction(() =>
+      [...document.querySelectorAll('.charts svg')].every((svg) => svg.width.baseVal.value === Math.max(260, Math.floor(svg.parentElement.clientWidth))),
+    );
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `Chromium is not installed at ${CHROMIUM}. The dashboard's browser tests drive it through playwright-core: ` +
-          'install it (Debian/Ubuntu: apt-get install -y chromium) or set CHROMIUM_PATH to a Chromium binary.',
-      );
-    }
     mkdirSync(SHOTS, { recursive: true });
     dev = await startDevExample();
     profile = mkdtempSync(join(tmpdir(), 'readme-metrics-chromium-'));
@@ -343,16 +347,204 @@ describe('inspector dashboard (browser)', function () {
     await waitForRows(before.length + 1);
     expect(await page.locator(`#requests tr[data-id="${id}"]`).count()).to.equal(1);
   });
+
+  it('tells rows of one route apart with the detail pane open: the template and the real path', async () => {
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.goto(dev.dashboard);
+    await waitForRows((await serverLogs()).length);
+    await page.locator('#requests tbody tr', { has: page.locator('.route', { hasText: '/v1/books/:id' }) }).first().click();
+    await page.locator('#detail .detail-body').waitFor();
+    const cells = await page.$$eval('#requests tbody tr .c-path', (tds) =>
+      tds
+        .filter((td) => td.querySelector('.route'))
+        .map((td) => {
+          const box = (el) => {
+            const r = el.getBoundingClientRect();
+            return { text: el.textContent, left: r.left, right: r.right, top: r.top, bottom: r.bottom, width: r.width, clipped: el.scrollWidth > el.clientWidth + 1 };
+          };
+          return { cell: box(td), route: box(td.querySelector('.route')), path: box(td.querySelector('.path')) };
+        }),
+    );
+    expect(cells.length).to.be.greaterThan(1);
+    for (const { cell, route, path } of cells) {
+      // The real path on its own line under the template, whole and inside its cell.
+      expect(path.width, path.text).to.be.greaterThan(0);
+      expect(path.top, path.text).to.be.at.least(route.bottom - 1);
+      expect(path.left, path.text).to.be.at.least(cell.left);
+      expect(path.right, path.text).to.be.at.most(cell.right);
+      expect(path.clipped, `${path.text} is cut off`).to.equal(false);
+    }
+    const books = cells.filter((c) => c.route.text === '/v1/books/:id').map((c) => c.path.text);
+    expect(new Set(books).size, books.join(' ')).to.be.greaterThan(1);
+    await page.locator('#requests').evaluate((el) => el.scrollIntoView());
+    await shot('detail-open-list-1440.png');
+    await page.keyboard.press('Escape');
+    await page.locator('#detail').waitFor({ state: 'hidden' });
+  });
+
+  it('brings the charts back into view when a filter changes', async () => {
+    const logs = await serverLogs();
+    const chartsTop = () => page.evaluate(() => document.querySelector('.charts').getBoundingClientRect().top - document.querySelector('.content').getBoundingClientRect().top);
+    await page.locator('.content').evaluate((el) => el.scrollTo(0, el.scrollHeight));
+    expect(await chartsTop(), 'scrolled down the list').to.be.below(0);
+    await page.click('.chip[data-status="2"]');
+    await waitForRows(logs.filter((l) => l.status >= 200 && l.status < 300).length);
+    await page.waitForFunction(() => document.querySelector('.charts').getBoundingClientRect().top >= document.querySelector('.content').getBoundingClientRect().top);
+    expect(await chartsTop()).to.be.at.least(0);
+    await page.click('#f-reset');
+    await waitForRows(logs.length);
+  });
+
+  it('fits a 420 px screen: nothing off-screen, the Clear button included', async () => {
+    await page.setViewportSize({ width: 420, height: 900 });
+    await chartsRedrawn();
+    const layout = await page.evaluate(() => {
+      const vw = window.innerWidth;
+      const name = (el) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}.${el.getAttribute('class') || ''}`;
+      const checked = document.querySelectorAll('.topbar *, .filters *, .charts *, #requests th, #requests tbody tr:nth-child(-n+5) td');
+      const off = [...checked].filter((el) => {
+        const r = el.getBoundingClientRect();
+        return r.width > 0 && (r.left < -0.5 || r.right > vw + 0.5);
+      });
+      const content = document.querySelector('.content');
+      const clear = document.querySelector('#clear').getBoundingClientRect();
+      return {
+        vw,
+        pageWidth: document.documentElement.scrollWidth,
+        contentOverflow: content.scrollWidth - content.clientWidth,
+        off: off.map(name),
+        checked: checked.length,
+        clear: { left: clear.left, right: clear.right, top: clear.top, bottom: clear.bottom },
+      };
+    });
+    expect(layout.vw).to.equal(420);
+    expect(layout.checked).to.be.greaterThan(50);
+    expect(layout.off, 'elements past the screen edge').to.deep.equal([]);
+    expect(layout.pageWidth, 'page width').to.be.at.most(420);
+    expect(layout.contentOverflow, 'sideways scroll in the content').to.be.at.most(0);
+    expect(layout.clear.left).to.be.at.least(0);
+    expect(layout.clear.right).to.be.at.most(420);
+    expect(layout.clear.bottom).to.be.at.most(900);
+    await shot('narrow-420.png');
+
+    // The detail covers the screen there, its close button in reach.
+    await rows().first().click();
+    await page.locator('#detail .detail-body').waitFor();
+    const close = await page.locator('#detail .close').boundingBox();
+    expect(close.x).to.be.at.least(0);
+    expect(close.x + close.width).to.be.at.most(420);
+    await shot('narrow-420-detail.png');
+    await page.click('#detail .close');
+    await page.locator('#detail').waitFor({ state: 'hidden' });
+  });
+
+  it('draws latency on a labelled log scale and keeps sparse traffic after a burst visible', async () => {
+    // Known data: a burst of 300 requests on four endpoints of 1 ms, 10 ms, 100 ms and 1 s, then one
+    // request every 10 s for almost five minutes.
+    await page.click('#clear');
+    await waitForRows(0);
+    const t0 = Date.now() - 300_000;
+    const ENDPOINTS = [['/lat/1ms', 1], ['/lat/10ms', 10], ['/lat/100ms', 100], ['/lat/1s', 1000]];
+    const logs = [];
+    for (let i = 0; i < 300; i++) {
+      const [path, time] = ENDPOINTS[i % 4];
+      logs.push(craftedLog({ path, time, started: t0 + i, status: i % 10 === 3 ? 503 : 200 }));
+    }
+    for (let k = 1; k <= 29; k++) logs.push(craftedLog({ path: '/sparse', time: 5, started: t0 + k * 10_000, status: 200 }));
+    await postLog(dev, logs);
+    await waitForRows(logs.length);
+
+    for (const width of [1440, 420]) {
+      await page.setViewportSize({ width, height: 900 });
+      await chartsRedrawn();
+      const charts = await page.evaluate(() => {
+        const rect = (el) => el.getBoundingClientRect();
+        const bars = [...document.querySelectorAll('#chart-timeline g.bar')].map((g) => ({ total: Number(g.dataset.total), width: rect(g).width, height: rect(g).height }));
+        const latency = Object.fromEntries(
+          [...document.querySelectorAll('#chart-latency g.lat-row')].map((g) => [
+            g.dataset.endpoint,
+            Object.fromEntries(['p50', 'p95', 'p99'].map((p) => [p, rect(g.querySelector(`rect.${p}`)).width])),
+          ]),
+        );
+        const svg = document.querySelector('#chart-latency svg');
+        return {
+          bars,
+          latency,
+          scale: svg.dataset.scale,
+          ticks: [...svg.querySelectorAll('g.grid')].map((g) => Number(g.dataset.tick)),
+          labels: [...svg.querySelectorAll('g.grid text')].map((t) => t.textContent),
+          legend: document.querySelector('#chart-latency .legend').textContent,
+        };
+      });
+
+      // Every bucket with traffic shows, however small beside the burst.
+      const busy = charts.bars.filter((b) => b.total > 0);
+      expect(busy.reduce((n, b) => n + b.total, 0)).to.equal(logs.length);
+      expect(busy.length).to.be.at.least(30);
+      for (const b of busy) {
+        expect(b.height, `${width} px: a bucket of ${b.total}`).to.be.at.least(MIN_BAR_PX - 0.01);
+        expect(b.width, `${width} px: a bucket of ${b.total}`).to.be.at.least(MIN_BAR_PX - 0.01);
+      }
+
+      // Log scale: each decade takes the same width, the 1 ms bar is a real bar next to the 1 s one.
+      expect(charts.scale).to.equal('log');
+      expect(charts.legend).to.include('log scale');
+      expect(charts.ticks).to.include.members([1, 10, 100, 1000]);
+      expect(charts.labels).to.include.members(['1 ms', '10 ms', '100 ms', '1 s']);
+      for (const [endpoint, bars] of Object.entries(charts.latency)) {
+        for (const [p, w] of Object.entries(bars)) expect(w, `${width} px: ${endpoint} ${p}`).to.be.at.least(MIN_BAR_PX - 0.01);
+      }
+      const w = ENDPOINTS.map(([path]) => charts.latency[`GET ${path}`].p50);
+      const decades = [w[1] - w[0], w[2] - w[1], w[3] - w[2]];
+      for (const d of decades) expect(Math.abs(d - decades[0]), `${width} px: decade widths ${decades}`).to.be.below(1.5);
+      expect(decades[0]).to.be.greaterThan(20);
+      expect(w[0] / w[3], `${width} px: 1 ms against 1 s`).to.be.at.least(0.2);
+      await page.locator('.charts').evaluate((el) => el.scrollIntoView());
+      await shot(`charts-log-sparse-${width}.png`);
+    }
+  });
 });
 
-/** Posts a log as the SDK does, with the session token dev gave the app. */
-async function postLog(dev, log) {
+/** Posts one log, or an array of them, as the SDK does, with the session token dev gave the app. */
+async function postLog(dev, logs) {
   const res = await request(`${dev.dashboard}/v1/request`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${dev.token}:`).toString('base64')}` },
-    body: JSON.stringify([log]),
+    body: JSON.stringify([logs].flat()),
   });
   expect(res.status).to.equal(202);
+}
+
+/** A minimal valid log of a GET at a chosen start time, with a chosen duration and status. */
+function craftedLog({ path, time, started, status }) {
+  const url = `http://127.0.0.1:9${path}`;
+  const entry = {
+    pageref: url,
+    startedDateTime: new Date(started).toISOString(),
+    time,
+    request: { method: 'GET', url, httpVersion: 'HTTP/1.1', headers: [], queryString: [], cookies: [], headersSize: -1, bodySize: -1 },
+    response: {
+      status,
+      statusText: '',
+      httpVersion: 'HTTP/1.1',
+      headers: [],
+      content: { size: 0, mimeType: 'application/json' },
+      redirectURL: '',
+      cookies: [],
+      headersSize: -1,
+      bodySize: -1,
+    },
+    cache: {},
+    timings: { wait: time, receive: 0 },
+  };
+  return {
+    _id: randomUUID(),
+    _version: 3,
+    group: { id: 'sha512-crafted?0001', label: 'Crafted' },
+    clientIPAddress: '127.0.0.1',
+    development: true,
+    request: { log: { version: '1.2', creator: { name: 'readme-metrics (node)', version: '0.0.0', comment: 'test' }, entries: [entry] } },
+  };
 }
 
 /** A log as the SDK sends it once redaction ran: values replaced by "[REDACTED <length>]". */

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { entryOf, request, startApp, startCollector, waitForLogs } from '../helpers/harness.mjs';
-import { createFreshApp, packRepo, runNode } from '../helpers/tarball.mjs';
+import { createFreshApp, installWarnings, packRepo, runNode } from '../helpers/tarball.mjs';
 
 const mask = (v) => `sha512-${createHash('sha512').update(v).digest('base64')}?${v.slice(-4)}`;
 
@@ -86,6 +86,16 @@ describe('tarball: the packed package installed into a fresh app', function () {
     const sources = existsSync(join(root, 'src')) ? readdirSync(join(root, 'src'), { recursive: true }).filter((f) => /\.[cm]?ts$/.test(f) && !f.endsWith('.d.ts')) : [];
     expect(sources, 'TypeScript sources').to.deep.equal([]);
     expect(existsSync(join(root, 'test')), 'test/').to.equal(false);
+  });
+
+  it('installs alone without a single npm warning: no install-time scripts, no engine mismatch', async function () {
+    this.timeout(300_000);
+    const pkg = JSON.parse(readFileSync(join(fresh.dir, 'node_modules', 'readme-metrics', 'package.json'), 'utf8'));
+    // npm 11 warns about (and will refuse) any of these in a dependency, even one it would not run.
+    const installTime = Object.keys(pkg.scripts ?? {}).filter((s) => /^(pre|post)?(install|prepare)$/.test(s));
+    expect(installTime, 'install-time scripts').to.deep.equal([]);
+    // Alone, so every warning is about the package or what it pulls in.
+    expect(await installWarnings([pack.tarball])).to.deep.equal([]);
   });
 
   it('exposes defineConfig, flush, shutdown and getStats to ESM imports', async () => {

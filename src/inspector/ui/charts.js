@@ -9,6 +9,9 @@ const CLASSES = [
   { key: 0, label: 'other' },
 ];
 
+/** The least a non-empty bar may measure, in px: narrower ones read as a stray line or not at all. */
+const MIN_BAR_PX = 4;
+
 const widthOf = (el) => Math.max(260, Math.floor(el.clientWidth || 360));
 
 function niceMax(v) {
@@ -36,19 +39,22 @@ export function renderTimeline(el, rows) {
   const plotH = H - m.t - m.b;
   const max = niceMax(Math.max(...buckets.map((b) => b.total)));
   const slot = plotW / buckets.length;
-  const barW = Math.max(1, Math.min(28, slot * 0.78));
+  const barW = Math.max(MIN_BAR_PX, Math.min(28, slot * 0.78));
   const y = (v) => m.t + plotH - (v / max) * plotH;
 
   const grid = [0, max / 2, max].map((v) =>
     s('g', { class: 'grid' }, s('line', { x1: m.l, x2: W - m.r, y1: y(v), y2: y(v) }), s('text', { x: m.l - 5, y: y(v) + 3, 'text-anchor': 'end' }, fmtCount(v))),
   );
   const bars = buckets.map((b, i) => {
-    let base = 0;
     const x = m.l + i * slot + (slot - barW) / 2;
+    // A bucket with one request next to a burst of hundreds would be a fraction of a pixel: every
+    // non-empty bucket stands at least MIN_BAR_PX tall, its classes sharing that height by count.
+    const barH = b.total ? Math.max(MIN_BAR_PX, (b.total / max) * plotH) : 0;
+    let bottom = m.t + plotH;
     const parts = CLASSES.filter((c) => b[c.key] > 0).map((c) => {
-      const rect = s('rect', { class: `fill-${c.key}`, x, width: barW, y: y(base + b[c.key]), height: Math.max(0.5, (b[c.key] / max) * plotH) });
-      base += b[c.key];
-      return rect;
+      const height = (b[c.key] / b.total) * barH;
+      bottom -= height;
+      return s('rect', { class: `fill-${c.key}`, x, width: barW, y: bottom, height });
     });
     const detail = CLASSES.filter((c) => b[c.key] > 0).map((c) => `${c.label} ${b[c.key]}`).join(', ');
     return s('g', { class: 'bar', dataset: { total: b.total } }, s('title', {}, `${hhmmss(b.start)} (+${stepLabel(step)}): ${detail || 'none'}`), parts);
@@ -89,18 +95,33 @@ function headline(rows, totals) {
   );
 }
 
-/** Per endpoint, overlaid bars: p99 (light), p95, p50 (dark), on one latency scale. */
+/**
+ * Per endpoint, overlaid bars: p99 (light), p95, p50 (dark), on one logarithmic latency scale, so a
+ * 2 ms endpoint beside a 2 s report is a readable bar, not a sliver.
+ */
 export function renderLatency(el, rows) {
   const stats = latencyByEndpoint(rows);
   el.dataset.endpoints = String(stats.length);
   if (stats.length === 0) return empty(el, 'No requests yet');
   const W = widthOf(el);
   const rowH = 34;
-  const H = stats.length * rowH + 4;
+  const axisH = 18;
+  const H = stats.length * rowH + 4 + axisH;
   const valueW = 118;
   const plotW = W - valueW - 4;
-  const max = Math.max(1, ...stats.map((r) => r.p99));
-  const x = (v) => Math.max(2, (v / max) * plotW);
+  const scale = logScale(stats.flatMap((r) => [r.p50, r.p95, r.p99]), plotW);
+  const x = scale.x;
+  const gridBottom = H - axisH + 2;
+  // Decade labels need about 44 px each: on a narrow card, every second (or third) one.
+  const every = Math.max(1, Math.ceil((scale.ticks.length * 44) / plotW));
+  const axis = scale.ticks.map((t, i) =>
+    s(
+      'g',
+      { class: 'grid', dataset: { tick: t } },
+      s('line', { x1: x(t), x2: x(t), y1: 2, y2: gridBottom }),
+      i % every === 0 ? s('text', { x: x(t), y: H - 4, 'text-anchor': i === 0 ? 'start' : 'middle' }, decade(t)) : null,
+    ),
+  );
   const rowsSvg = stats.map((r, i) => {
     const top = i * rowH + 2;
     return s(
@@ -118,10 +139,37 @@ export function renderLatency(el, rows) {
     'ul',
     { class: 'legend' },
     ['p50', 'p95', 'p99'].map((p) => h('li', {}, h('i', { class: `swatch ${p}` }), p)),
-    h('li', { class: 'muted' }, 'ms'),
+    h('li', { class: 'muted' }, 'ms, log scale'),
   );
-  el.replaceChildren(s('svg', { class: 'chart', viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: 'img', 'aria-label': 'latency by endpoint' }, rowsSvg), legend);
+  el.replaceChildren(
+    s(
+      'svg',
+      { class: 'chart', viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: 'img', 'aria-label': 'latency by endpoint, log scale', dataset: { scale: 'log', lo: scale.lo, hi: scale.hi } },
+      axis,
+      rowsSvg,
+    ),
+    legend,
+  );
 }
+
+/**
+ * Whole decades from one below the fastest value to the slowest (two at least); x() maps a latency
+ * to a bar width, never below MIN_BAR_PX.
+ */
+function logScale(values, width) {
+  const positive = values.filter((v) => v > 0);
+  const lowest = positive.length ? Math.min(...positive) : 1;
+  const highest = positive.length ? Math.max(...positive) : 1;
+  const eLo = Math.max(-2, Math.ceil(Math.log10(lowest)) - 1);
+  const eHi = Math.max(eLo + 2, Math.ceil(Math.log10(highest)));
+  const lo = 10 ** eLo;
+  const span = eHi - eLo;
+  const x = (v) => (v <= lo ? MIN_BAR_PX : MIN_BAR_PX + ((width - MIN_BAR_PX) * Math.log10(v / lo)) / span);
+  const ticks = Array.from({ length: span + 1 }, (_, i) => Number((10 ** (eLo + i)).toPrecision(1)));
+  return { x, lo, hi: 10 ** eHi, ticks };
+}
+
+const decade = (v) => (v >= 1000 ? `${v / 1000} s` : `${v} ms`);
 
 /** Requests per consumer, split by status class. */
 export function renderConsumers(el, rows) {
@@ -137,9 +185,10 @@ export function renderConsumers(el, rows) {
   const rowsSvg = top.map((c, i) => {
     const y = i * rowH + 2;
     let x = 0;
+    const barW = Math.max(MIN_BAR_PX, (c.total / max) * plotW);
     const parts = CLASSES.filter((k) => c[k.key] > 0).map((k) => {
-      const w = (c[k.key] / max) * plotW;
-      const rect = s('rect', { class: `fill-${k.key}`, x, y: y + 15, width: Math.max(1, w), height: 10 });
+      const w = (c[k.key] / c.total) * barW;
+      const rect = s('rect', { class: `fill-${k.key}`, x, y: y + 15, width: w, height: 10 });
       x += w;
       return rect;
     });
@@ -156,6 +205,6 @@ export function renderConsumers(el, rows) {
   el.replaceChildren(s('svg', { class: 'chart', viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: 'img', 'aria-label': 'top consumers' }, rowsSvg));
 }
 
-const ms = (v) => (v >= 10_000 ? `${(v / 1000).toFixed(1)}s` : String(Math.round(v)));
+const ms = (v) => (v >= 10_000 ? `${(v / 1000).toFixed(1)}s` : v < 10 && !Number.isInteger(v) ? v.toFixed(1) : String(Math.round(v)));
 const clip = (text, n) => (text.length > n ? `${text.slice(0, Math.max(1, n - 1))}…` : text);
 const fmtCount = (v) => (Number.isInteger(v) ? String(v) : v.toFixed(1));

@@ -5,7 +5,8 @@ const SEARCH_DEBOUNCE_MS = 250;
 /**
  * The filter bar: status classes, method, path substring, consumer, and free-text search. Search
  * matches the row's own fields at once and, through /api/search, headers and bodies too. The state
- * is mirrored in the query string so a filtered view can be reloaded or shared.
+ * is mirrored in the query string so a filtered view can be reloaded or shared. onChange({ byUser })
+ * runs on every change: byUser when the user changed a filter, not when search hits came back.
  */
 export function createFilters(root, onChange) {
   const state = { statuses: new Set(), method: '', path: '', consumer: '', q: '' };
@@ -50,7 +51,7 @@ export function createFilters(root, onChange) {
   function changed() {
     syncInputs();
     writeUrl();
-    onChange();
+    onChange({ byUser: true });
   }
 
   function syncInputs() {
@@ -79,7 +80,7 @@ export function createFilters(root, onChange) {
         const body = await res.json();
         if (mine !== searchSeq || term !== state.q) return;
         hits = new Set(body.ids);
-        onChange();
+        onChange({ byUser: false });
       } catch {
         // The feed shows the connection state; the local match keeps working meanwhile.
       }

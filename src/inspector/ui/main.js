@@ -21,7 +21,11 @@ let lastRender = 0;
 let resizeTimer;
 
 const panel = $('#detail');
-const filters = createFilters($('#filters'), scheduleRender);
+let chartsIntoView = false; // a filter changed: the next render brings the charts, which follow it, into view
+const filters = createFilters($('#filters'), ({ byUser }) => {
+  if (byUser) chartsIntoView = true;
+  scheduleRender();
+});
 
 connectLive({
   snapshot(data) {
@@ -113,6 +117,13 @@ function render() {
   renderTimeline($('#chart-timeline .chart-body'), rows);
   renderLatency($('#chart-latency .chart-body'), rows);
   renderConsumers($('#chart-consumers .chart-body'), rows);
+  if (chartsIntoView) {
+    chartsIntoView = false;
+    // Scrolled down the list, a filter would change charts out of sight (and the shorter list
+    // leaves the page scrolled to its end): bring their top back.
+    const charts = $('.charts');
+    if (charts.getBoundingClientRect().top < $('.content').getBoundingClientRect().top) charts.scrollIntoView({ block: 'start' });
+  }
 
   const total = state.rows.length;
   $('#counts').replaceChildren(
