@@ -372,7 +372,9 @@ describe('redact: the default denylist', () => {
 
   it('matches spelling variants and compound names, not look-alikes', () => {
     const keys = ['Access-Token', 'accessToken', 'ACCESS_TOKEN', 'newPassword', 'password_confirmation', 'stripe_secret_key', 'x-goog-api-key', 'CVV', 'Card-Number'];
+    keys.push('authorization', 'githubAccessToken', 'oauth_token', 'X-Amz-Security-Token', 'Private-Token', 'code_verifier', 'SAMLResponse');
     const harmless = ['max_tokens', 'page_token', 'tokens_used', 'author', 'passenger', 'cookies_enabled_count'];
+    harmless.push('code', 'state', 'next_token', 'continuation_token', 'signature', 'x-amz-credential', 'token_type', 'expires_in', 'scope');
     const body = JSON.stringify(Object.fromEntries([...keys, ...harmless].map((k) => [k, 'v'])));
     const out = JSON.parse(redact({ defaultDenylist: true }, makeLog({ content: json(body) })).response.content.text);
     for (const k of keys) expect(out[k], k).to.equal('[REDACTED 1]');
