@@ -42,6 +42,30 @@ export interface BodyText {
 export function bodyText(body: CapturedBody, contentType: string, partial = false): BodyText {
   const mime = mimeTypeOf(contentType);
   const kind = bodyKind(mime);
+  const t = decodeText(body, contentType, mime, kind, partial);
+  if (kind !== 'structured' || t.text === undefined || mime === 'multipart/form-data') return t;
+  const reason = unreadable(t.text, mime, t.label, body);
+  return reason === undefined ? t : { kept: 0, note: `withheld: ${reason}` };
+}
+
+const JSON_START = /^\s*(?:[[{"\-0-9]|true|false|null)/;
+
+/**
+ * Why a JSON or form text, once decoded, is not what its sender meant (and could hide a secret in a
+ * form the redactor cannot read but anyone can undo): NULs (UTF-16 or UTF-32 sent as UTF-8), or, after
+ * a charset other than UTF-8, text that does not read as JSON or a form (bytes in another charset).
+ */
+function unreadable(text: string, mime: string, label: string | undefined, body: CapturedBody): string | undefined {
+  if (text.includes('\u0000')) return 'the body holds NUL characters, so it is not in the charset it claims';
+  if (label === undefined || text === '') return undefined;
+  if (mime.includes('json')) return JSON_START.test(text) ? undefined : `the body does not read as JSON in ${label}`;
+  // A form's "=" survives any right decoding; its bytes then read as something else entirely.
+  const hasEquals = typeof body === 'string' ? body.includes('=') : asBuffer(body).includes(0x3d);
+  return hasEquals && !text.includes('=') ? `the body does not read as a form in ${label}` : undefined;
+}
+
+/** The decoded text, and the charset used when it was not UTF-8. */
+function decodeText(body: CapturedBody, contentType: string, mime: string, kind: BodyKind, partial: boolean): BodyText & { label?: string } {
   // A string the app wrote whole is already the text: Node sent it as UTF-8 whatever the header says.
   if (typeof body === 'string' && kind !== 'binary' && !partial) return { text: body, kept: 0 };
   const buf = asBuffer(body);
@@ -57,13 +81,13 @@ export function bodyText(body: CapturedBody, contentType: string, partial = fals
     const strict = decoderFor(label, true);
     if (!strict) return kind === 'unknown' ? base64(buf) : { kept: 0, note: `withheld: the body's charset "${label}" cannot be decoded here` };
     try {
-      return { text: strict.decode(buf, { stream: partial }), kept: buf.length };
+      return { text: strict.decode(buf, { stream: partial }), kept: buf.length, label };
     } catch {}
   }
   const text = (decoderFor(label, false) as NonNullable<ReturnType<typeof decoderFor>>).decode(buf, { stream: partial });
   // Without a type, only text that plainly is JSON is worth reading this way; the rest may be binary.
   if (kind === 'unknown' && !/^\s*[[{]/.test(text)) return base64(buf);
-  return { text, kept: buf.length, note: `not valid ${label}: undecodable bytes replaced with U+FFFD` };
+  return { text, kept: buf.length, note: `not valid ${label}: undecodable bytes replaced with U+FFFD`, label: isUtf8Label(label) ? undefined : label };
 }
 
 function base64(buf: Buffer): BodyText {

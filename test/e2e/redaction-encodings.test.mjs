@@ -199,6 +199,17 @@ describe('redaction of every encoding and place', function () {
       expectNoSecret(logs);
     });
 
+    it('JSON whose bytes are not in the charset it claims (UTF-16 sent as UTF-8, UTF-8 sent as UTF-16) is withheld', async () => {
+      const body = json({ password: 'req-SEKRET-mislabel' });
+      await request(`${app.url}/req-utf16-as-utf8`, { method: 'POST', headers: { 'content-type': 'application/json; charset=utf-8' }, body: utf16le(body, false) });
+      await request(`${app.url}/req-utf8-as-utf16`, { method: 'POST', headers: { 'content-type': 'application/json; charset=utf-16le' }, body: Buffer.from(body) });
+      const logs = await Promise.all(['/req-utf16-as-utf8', '/req-utf8-as-utf16'].map((p) => logOf(app, p, 'POST')));
+      const [nul, garbled] = logs.map((l) => entryOf(l).request.postData);
+      expect(nul).to.deep.equal({ mimeType: 'application/json; charset=utf-8', comment: 'withheld: the body holds NUL characters, so it is not in the charset it claims' });
+      expect(garbled).to.deep.equal({ mimeType: 'application/json; charset=utf-16le', comment: 'withheld: the body does not read as JSON in utf-16le' });
+      expectNoSecret(logs);
+    });
+
     it('a gzip bomb costs a bounded inflate: the log keeps maxBodySize decoded bytes and the app is answered', async () => {
       const bomb = zlib.gzipSync(Buffer.alloc(64 * 1024 * 1024, 0x20));
       const started = Date.now();

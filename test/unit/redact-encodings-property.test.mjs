@@ -57,7 +57,7 @@ function arbitraries(cfg) {
     fc.record({ kind: fc.constant('multipart'), pairs: pairs(names, JSON_ALPHA, 4), json: fc.array(fc.tuple(fc.constantFrom(...names), value(JSON_ALPHA)), { maxLength: 3 }) }),
   );
   const encoding = fc.record({
-    charset: fc.constantFrom('utf-8', 'none', 'iso-8859-1', 'windows-1252', 'utf-16le', 'utf-16le-bom', 'utf-16be', 'utf-16-sniffed', 'x-bogus'),
+    charset: fc.constantFrom('utf-8', 'none', 'iso-8859-1', 'windows-1252', 'utf-16le', 'utf-16le-bom', 'utf-16be', 'utf-16-sniffed', 'x-bogus', 'utf-16-as-utf-8', 'utf-8-as-utf-16'),
     // x-custom: a coding the SDK cannot undo (gzip bytes under another name), so the body must be withheld.
     coding: fc.constantFrom('none', 'none', 'gzip', 'deflate', 'br', 'x-custom'),
     cut: fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { freq: 3 }),
@@ -136,6 +136,15 @@ function bodyBytes(b, e) {
     case 'none':
       bytes = Buffer.from(text);
       break;
+    case 'utf-16-as-utf-8':
+      // Mislabelled: JSON must then be withheld (NULs); forms too.
+      type = `${base}; charset=utf-8`;
+      bytes = Buffer.from(text, 'utf16le');
+      break;
+    case 'utf-8-as-utf-16':
+      type = `${base}; charset=utf-16le`;
+      bytes = Buffer.from(text);
+      break;
     case 'x-bogus':
       // Multipart carries no charset parameter, so there it is plain UTF-8.
       type = `${base}; charset=x-bogus`;
@@ -174,7 +183,7 @@ function wire(b, e) {
   const { type, bytes } = bodyBytes(b, e);
   const sent = e.coding === 'none' ? bytes : CODERS[e.coding](bytes);
   const cut = e.cut === null || sent.length === 0 ? sent.length : Math.floor(e.cut * sent.length);
-  const lost = cut < sent.length || e.coding === 'x-custom' || (e.charset === 'x-bogus' && b.kind !== 'multipart');
+  const lost = cut < sent.length || e.coding === 'x-custom' || (['x-bogus', 'utf-16-as-utf-8', 'utf-8-as-utf-16'].includes(e.charset) && b.kind !== 'multipart');
   return { type, coding: e.coding, body: sent.subarray(0, cut), size: sent.length, truncated: cut < sent.length, lost };
 }
 
@@ -243,11 +252,15 @@ function unpacked(bytes) {
 
 /** Every reading of a string a leak could hide in: percent-decoded, and base64 (whole, or a data URL's). */
 function readings(s) {
-  const out = [];
-  if (s.includes('%')) {
+  // Text decoded in the wrong charset can be encoded back to the bytes that were sent; forms percent-encode.
+  const out = [Buffer.from(s, 'utf16le').toString('utf8'), Buffer.from(s, 'latin1').toString('utf8')];
+  for (const t of [s, ...out]) {
+    if (!t.includes('%')) continue;
     try {
-      out.push(decodeURIComponent(s));
-    } catch {}
+      out.push(decodeURIComponent(t));
+    } catch {
+      out.push(t.replace(/%[0-9a-f]{2}/gi, (h) => String.fromCharCode(parseInt(h.slice(1), 16))));
+    }
   }
   const b64 = BASE64.test(s) ? s : DATA_URL.exec(s)?.[1];
   if (b64 !== undefined) for (const f of unpacked(Buffer.from(b64, 'base64'))) out.push(f.toString('latin1'), f.toString('utf8'), f.toString('utf16le'));
