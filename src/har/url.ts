@@ -10,11 +10,21 @@ function valid(value: string | undefined, shape: RegExp): string | undefined {
   return value !== undefined && shape.test(value) ? value : undefined;
 }
 
+/** A forwarded or Host value when it is a well-formed `host[:port]`; undefined otherwise. */
+export function validHost(value: string | undefined): string | undefined {
+  return valid(value, HOST);
+}
+
+/** A forwarded scheme when it is one; undefined otherwise. */
+export function validProto(value: string | undefined): string | undefined {
+  return valid(value, PROTO);
+}
+
 /** The URL the client asked for; scheme and host honour x-forwarded-proto / x-forwarded-host when well formed. */
 export function fullUrl(path: string, headers: readonly NameValue[], encrypted: boolean): string {
   if (/^https?:\/\//i.test(path)) return path;
-  const proto = valid(firstValue(headerValue(headers, 'x-forwarded-proto')), PROTO) ?? (encrypted ? 'https' : 'http');
-  const host = valid(firstValue(headerValue(headers, 'x-forwarded-host')), HOST) ?? valid(headerValue(headers, 'host'), HOST) ?? 'localhost';
+  const proto = validProto(firstValue(headerValue(headers, 'x-forwarded-proto'))) ?? (encrypted ? 'https' : 'http');
+  const host = validHost(firstValue(headerValue(headers, 'x-forwarded-host'))) ?? validHost(headerValue(headers, 'host')) ?? 'localhost';
   return `${proto}://${host}${path.startsWith('/') ? path : `/${path}`}`;
 }
 

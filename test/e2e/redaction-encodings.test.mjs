@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import net from 'node:net';
 import zlib from 'node:zlib';
 import { byPath, entryOf, request, startApp, startCollector, waitForLogs } from '../helpers/harness.mjs';
+import { h2connect, h2request } from '../helpers/proto-clients.mjs';
 
 const R = (s) => `[REDACTED ${s.length}]`;
 const mask = (v) => `sha512-${createHash('sha512').update(v).digest('base64')}?${v.slice(-4)}`;
@@ -333,6 +334,22 @@ describe('redaction of every encoding and place', function () {
         expectNoSecret(log);
       });
     }
+
+    it('over HTTP/2 (h2c) too: a malformed X-Forwarded-Host is ignored and the query redacted', async () => {
+      const h2 = await startApp('proto-h2.cjs', { collector, args: ['h2c'] });
+      try {
+        const session = await h2connect(h2.url);
+        await h2request(session, { ':method': 'GET', ':path': '/json?token=req-SEKRET-h2&ok=visible', 'x-forwarded-host': 'h?' });
+        session.close();
+        const [log] = await waitForLogs(collector, 1, { filter: (l) => entryOf(l).request.url.includes('req-SEKRET-h2') || entryOf(l).request.url.includes(`:${h2.port}/json`) });
+        const e = entryOf(log);
+        expect(new URL(e.request.url).host).to.equal(`127.0.0.1:${h2.port}`);
+        expect(new URL(e.request.url).searchParams.get('token')).to.equal(R('req-SEKRET-h2'));
+        expectNoSecret(log);
+      } finally {
+        await h2.stop();
+      }
+    });
 
     it('a well-formed X-Forwarded-Host (with a port) is still honoured', async () => {
       await request(`${app.url}/fwd-ok`, { headers: { 'x-forwarded-host': 'api.example.com:8443', 'x-forwarded-proto': 'https' } });
