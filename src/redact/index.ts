@@ -46,15 +46,15 @@ export function createRedactor(opts: RedactOptions): (log: MetricsLog) => void {
   /** Query and fragment parameters: listed ones are censored, the finder's key parameters masked. */
   const param: ValueRule = (name, value) => (field(name) ? censor(value) : KEY_PARAMS.has(name) ? mask(value) : undefined);
 
-  const headers = (list: NameValue[]): void => {
+  /** `request`: the builder already masked the request's Authorization (the contract's place for it). */
+  const headers = (list: NameValue[], request: boolean): void => {
     for (const h of list) {
       if (header(h.name)) {
         h.value = censor(h.value);
         continue;
       }
       const lower = h.name.toLowerCase();
-      // The builder already masked Authorization (the contract's place for it).
-      if (lower !== 'authorization' && isCredentialHeader(lower)) h.value = mask(h.value);
+      if (isCredentialHeader(lower) && !(request && lower === 'authorization')) h.value = mask(h.value);
       else if (URL_HEADERS.has(lower)) h.value = redactUrlHeader(lower, h.value, param);
       else if (lower === 'cookie') h.value = redactCookieHeader(h.value, cookie);
       else if (lower === 'set-cookie') h.value = redactSetCookieHeader(h.value, cookie);
@@ -131,8 +131,8 @@ export function createRedactor(opts: RedactOptions): (log: MetricsLog) => void {
 
   const entry = (e: HarEntry): void => {
     const { request: req, response: res } = e;
-    headers(req.headers);
-    headers(res.headers);
+    headers(req.headers, true);
+    headers(res.headers, false);
     queryPairs(req.queryString);
     req.url = redactUrl(req.url, param);
     e.pageref = redactUrl(e.pageref, param);
