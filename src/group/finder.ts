@@ -7,10 +7,9 @@ const KEY_HEADER = /api[-_]?key/i;
 /** Query parameters the finder takes a key from. */
 export const KEY_PARAMS: ReadonlySet<string> = new Set(['api_key', 'apiKey']);
 
-/** Headers whose value is a credential the finder (or a proxy) reads: they leave only masked. */
-export function isCredentialHeader(name: string): boolean {
-  const lower = name.toLowerCase();
-  return lower === 'authorization' || lower === 'proxy-authorization' || KEY_HEADER.test(name);
+/** Headers (lower-cased names) whose value is a credential the finder or a proxy reads: they leave only masked. */
+export function isCredentialHeader(lower: string): boolean {
+  return lower === 'authorization' || lower === 'proxy-authorization' || (lower.includes('key') && KEY_HEADER.test(lower));
 }
 
 /**

@@ -117,7 +117,9 @@ function incompleteTail(buf: Buffer): number {
 }
 
 export function mimeTypeOf(contentType: string | undefined): string {
-  return (contentType ?? '').split(';')[0].trim().toLowerCase();
+  if (!contentType) return '';
+  const semi = contentType.indexOf(';');
+  return (semi === -1 ? contentType : contentType.slice(0, semi)).trim().toLowerCase();
 }
 
 export function truncationComment(captured: number, size: number): string {

@@ -8,6 +8,7 @@ const UTF8_LABELS = new Set(['utf-8', 'utf8', 'unicode-1-1-utf-8']);
 
 /** The charset parameter of a Content-Type, lower-cased; undefined when there is none. */
 export function charsetOf(contentType: string): string | undefined {
+  if (!contentType.includes(';')) return undefined;
   const m = CHARSET.exec(contentType);
   const label = (m?.[1] ?? m?.[2])?.trim().toLowerCase();
   return label ? label : undefined;

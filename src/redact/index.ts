@@ -30,6 +30,11 @@ function looksLikeJson(text: string): boolean {
 
 const DATA_URL = /^(data:[^,]*;base64,)(.*)$/s;
 
+/** Whether a URL may hold one of the finder's key parameters (a `%` may spell any name). */
+function mayHoldKeyParam(url: string): boolean {
+  return url.includes('pi_key') || url.includes('piKey') || url.includes('%');
+}
+
 /**
  * Builds the redactor once per pipeline (rules compiled here, nothing is compiled per log).
  * The returned function redacts a built log in place, request and response alike: headers, cookies,
@@ -129,7 +134,21 @@ export function createRedactor(opts: RedactOptions): (log: MetricsLog) => void {
     if (redacted !== undefined) c.text = redacted;
   };
 
+  /** With no list at all, only the finder's credentials can change: headers and key parameters. */
+  const credentialsOnly = (e: HarEntry): void => {
+    const { request: req, response: res } = e;
+    headers(req.headers, true);
+    headers(res.headers, false);
+    if (mayHoldKeyParam(req.url)) {
+      queryPairs(req.queryString);
+      req.url = redactUrl(req.url, param);
+      e.pageref = redactUrl(e.pageref, param);
+    }
+    if (res.redirectURL && mayHoldKeyParam(res.redirectURL)) res.redirectURL = redactUrl(res.redirectURL, param);
+  };
+
   const entry = (e: HarEntry): void => {
+    if (!active) return credentialsOnly(e);
     const { request: req, response: res } = e;
     headers(req.headers, true);
     headers(res.headers, false);
