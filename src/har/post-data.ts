@@ -22,25 +22,33 @@ export function postData(
   const out: PostData = { mimeType: fullType };
   const decoded = decodeBody(body, size, truncated, contentEncoding, maxBodySize);
   const bytes = decoded.body;
-  if (bytes === undefined) return { ...out, comment: decoded.withheld };
+  // HAR wants text or params: a withheld body is the empty text, and the comment says why.
+  if (bytes === undefined) return { ...out, text: '', comment: decoded.withheld };
   if (!decoded.partial && mime === 'multipart/form-data') {
     return multipartParams(asBuffer(bytes), fullType).then(
       (params) => ({ ...out, params }),
-      () => withText(out, bytes, fullType, decoded.partial, size, decoded.codings),
+      () => withText(out, bytes, fullType, decoded.partial, size, decoded.codings).pd,
     );
   }
-  const t = withText(out, bytes, fullType, decoded.partial, size, decoded.codings);
-  if (!decoded.partial && mime === 'application/x-www-form-urlencoded' && t.text !== undefined && t.encoding === undefined) {
-    t.params = [...new URLSearchParams(t.text)].map(([name, value]) => ({ name, value }));
-    delete t.text;
+  const { pd, readable } = withText(out, bytes, fullType, decoded.partial, size, decoded.codings);
+  if (!decoded.partial && mime === 'application/x-www-form-urlencoded' && readable) {
+    pd.params = [...new URLSearchParams(pd.text)].map(([name, value]) => ({ name, value }));
+    delete pd.text;
   }
-  return t;
+  return pd;
 }
 
-function withText(out: PostData, body: CapturedBody, contentType: string, partial: boolean, size: number, codings: string | undefined): PostData {
+/** postData with the body as text; `readable` is false when it was withheld or sent base64. */
+function withText(
+  out: PostData,
+  body: CapturedBody,
+  contentType: string,
+  partial: boolean,
+  size: number,
+  codings: string | undefined,
+): { pd: PostData; readable: boolean } {
   const t = bodyText(body, contentType, partial);
-  const pd: PostData = { ...out };
-  if (t.text !== undefined) pd.text = t.text;
+  const pd: PostData = { ...out, text: t.text ?? '' };
   if (t.encoding) pd.encoding = t.encoding;
   let cut: string | undefined;
   if (partial) {
@@ -48,7 +56,7 @@ function withText(out: PostData, body: CapturedBody, contentType: string, partia
   }
   const comment = joinComments(cut, t.note);
   if (comment !== undefined) pd.comment = comment;
-  return pd;
+  return { pd, readable: t.text !== undefined && t.encoding === undefined };
 }
 
 /** Fields keep their value; files become data URLs, as ReadMe's SDKs send them. */

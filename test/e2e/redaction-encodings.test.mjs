@@ -194,9 +194,9 @@ describe('redaction of every encoding and place', function () {
       await request(`${app.url}/req-bogus-charset`, { method: 'POST', headers: { 'content-type': 'application/json; charset=x-bogus' }, body: '{"password":"req-SEKRET-cs"}' });
       const logs = await Promise.all(['/req-unknown-coding', '/req-corrupt-gzip', '/req-bogus-charset'].map((p) => logOf(app, p, 'POST')));
       const [coding, corrupt, charset] = logs.map((l) => entryOf(l).request.postData);
-      expect(coding).to.deep.equal({ mimeType: 'application/json', comment: 'withheld: the body could not be decoded (Content-Encoding: x-custom)' });
-      expect(corrupt).to.deep.equal({ mimeType: 'application/json', comment: 'withheld: the body could not be decoded (Content-Encoding: gzip)' });
-      expect(charset).to.deep.equal({ mimeType: 'application/json; charset=x-bogus', comment: 'withheld: the body\'s charset "x-bogus" cannot be decoded here' });
+      expect(coding).to.deep.equal({ mimeType: 'application/json', text: '', comment: 'withheld: the body could not be decoded (Content-Encoding: x-custom)' });
+      expect(corrupt).to.deep.equal({ mimeType: 'application/json', text: '', comment: 'withheld: the body could not be decoded (Content-Encoding: gzip)' });
+      expect(charset).to.deep.equal({ mimeType: 'application/json; charset=x-bogus', text: '', comment: 'withheld: the body\'s charset "x-bogus" cannot be decoded here' });
       expectNoSecret(logs);
     });
 
@@ -206,8 +206,8 @@ describe('redaction of every encoding and place', function () {
       await request(`${app.url}/req-utf8-as-utf16`, { method: 'POST', headers: { 'content-type': 'application/json; charset=utf-16le' }, body: Buffer.from(body) });
       const logs = await Promise.all(['/req-utf16-as-utf8', '/req-utf8-as-utf16'].map((p) => logOf(app, p, 'POST')));
       const [nul, garbled] = logs.map((l) => entryOf(l).request.postData);
-      expect(nul).to.deep.equal({ mimeType: 'application/json; charset=utf-8', comment: 'withheld: the body holds NUL characters, so it is not in the charset it claims' });
-      expect(garbled).to.deep.equal({ mimeType: 'application/json; charset=utf-16le', comment: 'withheld: the body does not read as JSON in utf-16le' });
+      expect(nul).to.deep.equal({ mimeType: 'application/json; charset=utf-8', text: '', comment: 'withheld: the body holds NUL characters, so it is not in the charset it claims' });
+      expect(garbled).to.deep.equal({ mimeType: 'application/json; charset=utf-16le', text: '', comment: 'withheld: the body does not read as JSON in utf-16le' });
       expectNoSecret(logs);
     });
 
