@@ -139,6 +139,15 @@ describe('redaction of every encoding and place', function () {
       });
     }
 
+    it('request JSON in Shift_JIS (a multi-byte charset TextDecoder knows): decoded, redacted, sent as text', async () => {
+      const NIHON = Buffer.from([0x93, 0xfa, 0x96, 0x7b]); // 日本
+      const body = Buffer.concat([Buffer.from('{"password":"req-SEKRET-sjis-'), NIHON, Buffer.from('","ok":"req-visible-'), NIHON, Buffer.from('"}')]);
+      await request(`${app.url}/req-sjis`, { method: 'POST', headers: { 'content-type': 'application/json; charset=Shift_JIS' }, body });
+      const log = await logOf(app, '/req-sjis', 'POST');
+      expect(JSON.parse(entryOf(log).request.postData.text)).to.deep.equal({ password: R('req-SEKRET-sjis-\u65e5\u672c'), ok: 'req-visible-\u65e5\u672c' });
+      expectNoSecret(log);
+    });
+
     it('request JSON declared UTF-8 with one Latin-1 byte: the bad byte replaced, the rest redacted, a comment says so', async () => {
       const body = Buffer.concat([Buffer.from('{"password":"req-SEKRET-one","note":"caf'), Buffer.from([0xe9]), Buffer.from('"}')]);
       await request(`${app.url}/req-one-byte`, { method: 'POST', headers: { 'content-type': 'application/json; charset=utf-8' }, body });
