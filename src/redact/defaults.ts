@@ -68,7 +68,7 @@ export const DEFAULT_DENYLIST: readonly string[] = Object.freeze([
 ]);
 
 /** Keys redacted in bodies, query/form/multipart fields and cookies, but not as headers, where they are masked. */
-export const DEFAULT_DENYLIST_FIELDS: readonly string[] = Object.freeze(['authorization', 'proxy_authorization']);
+export const DEFAULT_DENYLIST_FIELDS: readonly string[] = Object.freeze(['authorization']);
 
 /**
  * Endings that make a key a token whatever precedes them (`x-shopify-access-token`, `githubAccessToken`,
