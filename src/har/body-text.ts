@@ -3,7 +3,8 @@ import type { CapturedBody } from '../capture/raw-capture';
 import { charsetOf, decoderFor, isUtf8Label, sniffEncoding } from './charset';
 
 const TEXT_TYPES = /^(text\/|application\/(json|[\w.+-]+\+json|xml|[\w.+-]+\+xml|javascript|ecmascript|x-www-form-urlencoded|graphql|x-ndjson|ld\+json|problem\+json|yaml|x-yaml|csv)\b)|^(image\/svg\+xml|multipart\/form-data)/i;
-const STRUCTURED_TYPES = /^(application\/(json|[\w.+-]+\+json|x-ndjson|x-www-form-urlencoded)|multipart\/form-data)$/i;
+// Any JSON type, as the redactor reads any type naming JSON as JSON (text/json, application/x-ndjson...).
+const STRUCTURED_TYPES = /json|^application\/x-www-form-urlencoded$|^multipart\/form-data$/i;
 
 export function isTextType(mimeType: string): boolean {
   return TEXT_TYPES.test(mimeType);
