@@ -155,7 +155,8 @@ export function createRedactor(opts: RedactOptions): (log: MetricsLog) => void {
     queryPairs(req.queryString);
     req.url = redactUrl(req.url, param);
     e.pageref = redactUrl(e.pageref, param);
-    if (res.redirectURL) res.redirectURL = redactUrl(res.redirectURL, param);
+    // redirectURL is the Location header's copy: redacted whole when that header is.
+    if (res.redirectURL) res.redirectURL = header('location') ? censor(res.redirectURL) : redactUrl(res.redirectURL, param);
     cookies(req.cookies, 'cookie');
     cookies(res.cookies, 'set-cookie');
     if (req.postData) postData(req.postData);

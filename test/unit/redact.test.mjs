@@ -109,6 +109,12 @@ describe('redact: credentials, cookies and URLs with no list at all', () => {
     ]);
   });
 
+  it('redacts redirectURL whole when the Location header is listed', () => {
+    const e = redact({ denylist: ['location'] }, makeLog({ redirectURL: '/next/secret-path', resHeaders: [{ name: 'Location', value: '/next/secret-path' }] }));
+    expect(e.response.headers[0].value).to.equal(R('/next/secret-path'));
+    expect(e.response.redirectURL).to.equal(R('/next/secret-path'));
+  });
+
   it('redacts fragment parameters, hash-route queries, Link targets and Refresh URLs', () => {
     const E = (s) => encodeURIComponent(R(s));
     const e = redact(
