@@ -155,8 +155,9 @@ export function createRedactor(opts: RedactOptions): (log: MetricsLog) => void {
     queryPairs(req.queryString);
     req.url = redactUrl(req.url, param);
     e.pageref = redactUrl(e.pageref, param);
-    // redirectURL is the Location header's copy: redacted whole when that header is.
-    if (res.redirectURL) res.redirectURL = header('location') ? censor(res.redirectURL) : redactUrl(res.redirectURL, param);
+    // redirectURL is the Location header's copy: redacted whole when a denylist names that header
+    // (under an allowlist it is judged by its parameters, like request.url).
+    if (res.redirectURL) res.redirectURL = policy.mode === 'deny' && header('location') ? censor(res.redirectURL) : redactUrl(res.redirectURL, param);
     cookies(req.cookies, 'cookie');
     cookies(res.cookies, 'set-cookie');
     if (req.postData) postData(req.postData);
