@@ -233,7 +233,7 @@ function capture(w) {
   };
 }
 
-const BASE64 = /^[A-Za-z0-9+/]{8,}={0,2}$/;
+const BASE64 = /^(?:[A-Za-z0-9+/]{4}){3,}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const DATA_URL = /^data:[^,]*;base64,(.*)$/s;
 
 /** The byte forms a base64 string could hide a secret in: as is, or compressed (told by its header). */
