@@ -7,7 +7,7 @@ export type { ConfigFileExport, Group, GroupingFunction, GroupingResult, Options
 export type { Stats } from './transport/settings';
 export { verifyWebhook, WebhookVerificationError } from './webhook/verify';
 export type { WebhookErrorCode } from './webhook/verify';
-export { DEFAULT_DENYLIST, DEFAULT_DENYLIST_CONTAINS } from './redact/defaults';
+export { DEFAULT_DENYLIST, DEFAULT_DENYLIST_CONTAINS, DEFAULT_DENYLIST_FIELDS, DEFAULT_DENYLIST_SUFFIXES } from './redact/defaults';
 /**
  * For hand-rolled routers: tells the log which route template served this request
  * (`setRoute(req, '/users/:id')`), shown as the endpoint in `pageref`. Frameworks need none of this.

@@ -3,6 +3,7 @@ import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerHttp2Stream } from
 import { wallClockAt } from './clock';
 import { Exchange, routeOf, stringHeaders } from './exchange';
 import { withoutPseudo } from './http2-shims';
+import { validHost, validProto } from '../har/url';
 import type { RawCapture } from './raw-capture';
 
 type CompatResponse = { statusCode?: number; getHeaders?: () => OutgoingHttpHeaders };
@@ -76,8 +77,9 @@ export class Http2Exchange extends Exchange {
   private url(): string {
     const h = this.headers;
     const path = String(h[':path'] ?? '/');
-    const proto = first(h['x-forwarded-proto']) ?? first(h[':scheme']) ?? (this.encrypted ? 'https' : 'http');
-    const host = first(h['x-forwarded-host']) ?? first(h[':authority']) ?? first(h.host) ?? 'localhost';
+    // A malformed forwarded value ("h?") would move the path into the query: the real one is used instead.
+    const proto = validProto(first(h['x-forwarded-proto'])) ?? first(h[':scheme']) ?? (this.encrypted ? 'https' : 'http');
+    const host = validHost(first(h['x-forwarded-host'])) ?? validHost(first(h[':authority'])) ?? validHost(first(h.host)) ?? 'localhost';
     return `${proto}://${host}${path.startsWith('/') ? path : `/${path}`}`;
   }
 }

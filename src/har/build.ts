@@ -3,6 +3,7 @@ import type { RawCapture } from '../capture/raw-capture';
 import { version } from '../version';
 import { responseContent } from './content';
 import { headerValue, pairsFromObject, pairsFromRaw, parseHeaderBlock } from './headers';
+import { requestCookies, responseCookies } from './cookies';
 import { mask } from './mask';
 import { postData } from './post-data';
 import type { HarEntry, LogGroup, MetricsLog } from './types';
@@ -47,7 +48,7 @@ export function buildLog(
       httpVersion: `HTTP/${raw.httpVersion}`,
       headers: requestHeaders.map((h) => (h.name.toLowerCase() === 'authorization' ? { name: h.name, value: mask(h.value) } : h)),
       queryString: queryString(raw.url),
-      cookies: [],
+      cookies: requestCookies(requestHeaders),
       headersSize: -1,
       bodySize: -1,
     },
@@ -67,7 +68,7 @@ export function buildLog(
         opts.maxBodySize,
       ),
       redirectURL: headerValue(responseHeaders, 'location') ?? '',
-      cookies: [],
+      cookies: responseCookies(responseHeaders),
       headersSize: -1,
       bodySize: -1,
     },
@@ -88,7 +89,14 @@ export function buildLog(
     development: opts.development,
     request: { log: { version: '1.2', creator: CREATOR, entries: [entry] } },
   };
-  const pd = postData(raw.requestBody, raw.requestBodySize, raw.requestBodyTruncated, headerValue(requestHeaders, 'content-type'));
+  const pd = postData(
+    raw.requestBody,
+    raw.requestBodySize,
+    raw.requestBodyTruncated,
+    headerValue(requestHeaders, 'content-type'),
+    headerValue(requestHeaders, 'content-encoding'),
+    opts.maxBodySize,
+  );
   if (pd instanceof Promise) {
     return pd.then((data) => {
       entry.request.postData = data;

@@ -1,12 +1,12 @@
 import type { HarContent } from './types';
 import type { CapturedBody } from '../capture/raw-capture';
-import { asBuffer, bodyText, bodyLength, mimeTypeOf, textByteLength, truncationComment } from './body-text';
-import { decodeUpTo } from './decode';
+import { bodyLength, bodyText, joinComments, truncationComment } from './body-text';
+import { decodeBody } from './body';
 
 /**
  * The response body as the client will read it: decoded when the app compressed it (up to the cap),
- * text when it is text, base64 otherwise. size is the decoded length when the whole body was
- * captured and decoded, and the bytes that went over the wire otherwise (the comment says which).
+ * in its charset, text when it is text, base64 otherwise. size is the decoded length when the whole
+ * body was captured and decoded, and the bytes that went over the wire otherwise (the comment says which).
  */
 export function responseContent(
   body: CapturedBody | null,
@@ -18,33 +18,19 @@ export function responseContent(
 ): HarContent {
   const mimeType = contentType;
   if (body === null || bodyLength(body) === 0) return { text: '', size, mimeType };
-  const mime = mimeTypeOf(contentType);
-  const codings = codingsOf(contentEncoding);
-  const decoded = codings.length > 0 ? decodeUpTo(asBuffer(body), codings, maxBodySize, truncated) : undefined;
+  const decoded = decodeBody(body, size, truncated, contentEncoding, maxBodySize);
+  if (decoded.body === undefined) return { text: '', size, mimeType, comment: decoded.withheld };
 
-  if (!decoded) {
-    const t = bodyText(body, mime, truncated);
-    const content: HarContent = { text: t.text, size, mimeType };
-    if (t.encoding) content.encoding = t.encoding;
-    if (truncated) content.comment = truncationComment(textByteLength(t), size);
-    return content;
-  }
-
-  const partial = truncated || !decoded.complete;
-  const t = bodyText(decoded.bytes, mime, partial);
-  const content: HarContent = { text: t.text, size: partial ? size : decoded.bytes.byteLength, mimeType };
+  const t = bodyText(decoded.body, contentType, decoded.partial);
+  const content: HarContent = { text: t.text ?? '', size: decoded.size, mimeType };
   if (t.encoding) content.encoding = t.encoding;
-  if (partial) {
-    content.comment = `truncated: the first ${textByteLength(t)} bytes of the decoded body are kept; ${size} bytes were sent (${codings.join(', ')})`;
+  let cut: string | undefined;
+  if (decoded.partial) {
+    cut = decoded.codings
+      ? `truncated: the first ${t.kept} bytes of the decoded body are kept; ${size} bytes were sent (${decoded.codings})`
+      : truncationComment(t.kept, size);
   }
+  const comment = joinComments(cut, t.note);
+  if (comment !== undefined) content.comment = comment;
   return content;
-}
-
-/** Content-Encoding lists codings in the order they were applied; identity is no coding. */
-function codingsOf(header: string | undefined): string[] {
-  if (!header) return [];
-  return header
-    .split(',')
-    .map((c) => c.trim().toLowerCase())
-    .filter((c) => c !== '' && c !== 'identity');
 }

@@ -37,7 +37,8 @@ export function decodeUpTo(body: Uint8Array, codings: readonly string[], cap: nu
   for (let i = codings.length - 1; i >= 0; i--) {
     const decoder = DECODERS[codings[i]];
     if (!decoder) return undefined;
-    const stage = decodeStage(decoder, bytes, Math.max(cap, 1), !complete);
+    const deadline = codings[i] === 'br' ? performance.now() + BROTLI_SEARCH_BUDGET_MS : Infinity;
+    const stage = decodeStage(decoder, bytes, Math.max(cap, 1), !complete, deadline);
     if (!stage) return undefined;
     bytes = stage.bytes;
     complete = complete && stage.complete;
@@ -45,7 +46,13 @@ export function decodeUpTo(body: Uint8Array, codings: readonly string[], cap: nu
   return { bytes: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), complete };
 }
 
-function decodeStage(decoder: Decoder, input: Uint8Array, cap: number, partial: boolean): Decoded | undefined {
+// Each attempt below costs about the cap, but one attempt at a brotli bomb costs 15-40 ms whatever
+// the cap (the decoder fills its window before it yields): past this budget the brotli search settles
+// for what it has, so a bomb costs a couple of attempts, not twenty. gzip and deflate attempts stay
+// cheap, so their search has no budget and keeps exactly the cap.
+const BROTLI_SEARCH_BUDGET_MS = 25;
+
+function decodeStage(decoder: Decoder, input: Uint8Array, cap: number, partial: boolean, deadline: number): Decoded | undefined {
   try {
     return { bytes: decoder(input, cap, partial), complete: true };
   } catch (err) {
@@ -56,7 +63,7 @@ function decodeStage(decoder: Decoder, input: Uint8Array, cap: number, partial: 
   let lo = 0;
   let hi = input.length;
   let best: Buffer = Buffer.alloc(0);
-  while (hi - lo > 1) {
+  while (hi - lo > 1 && performance.now() < deadline) {
     const mid = (lo + hi) >>> 1;
     try {
       best = decoder(input.subarray(0, mid), cap, true);
@@ -68,7 +75,7 @@ function decodeStage(decoder: Decoder, input: Uint8Array, cap: number, partial: 
   }
   // One byte of brotli can stand for megabytes: allow more room, within a bound, before settling.
   for (const room of [cap * 2 + 64 * 1024, MAX_OVERSHOOT]) {
-    if (room < cap) continue;
+    if (room < cap || performance.now() >= deadline) continue;
     try {
       const over = decoder(input.subarray(0, hi), room, true);
       return { bytes: over.subarray(0, cap), complete: false };

@@ -1,33 +1,62 @@
 import type { PostData, PostDataParam } from './types';
 import type { CapturedBody } from '../capture/raw-capture';
-import { asBuffer, bodyText, mimeTypeOf, textByteLength, truncationComment } from './body-text';
+import { asBuffer, bodyText, joinComments, mimeTypeOf, truncationComment } from './body-text';
+import { decodeBody } from './body';
 
 /**
- * HAR postData for a request body; undefined when the request had none. Synchronous but for
- * multipart bodies, whose parser streams: most logs never wait on a promise.
+ * HAR postData for a request body; undefined when the request had none. The body is read as the app
+ * reads it: Content-Encoding undone (bounded by maxBodySize), decoded by its charset. Synchronous but
+ * for multipart bodies, whose parser streams: most logs never wait on a promise.
  */
 export function postData(
   body: CapturedBody | null,
   size: number,
   truncated: boolean,
   contentType: string | undefined,
+  contentEncoding: string | undefined,
+  maxBodySize: number,
 ): PostData | undefined | Promise<PostData> {
   if (body === null || size === 0) return undefined;
   const fullType = contentType ?? '';
   const mime = mimeTypeOf(fullType);
   const out: PostData = { mimeType: fullType };
-  if (!truncated && mime === 'application/x-www-form-urlencoded') {
-    out.params = [...new URLSearchParams(typeof body === 'string' ? body : asBuffer(body).toString('utf8'))].map(([name, value]) => ({ name, value }));
-  } else if (!truncated && mime === 'multipart/form-data') {
-    return multipartParams(asBuffer(body), fullType).then(
+  const decoded = decodeBody(body, size, truncated, contentEncoding, maxBodySize);
+  const bytes = decoded.body;
+  // HAR wants text or params: a withheld body is the empty text, and the comment says why.
+  if (bytes === undefined) return { ...out, text: '', comment: decoded.withheld };
+  if (!decoded.partial && mime === 'multipart/form-data') {
+    return multipartParams(asBuffer(bytes), fullType).then(
       (params) => ({ ...out, params }),
-      () => ({ ...out, ...bodyText(body, mime, truncated) }),
+      () => withText(out, bytes, fullType, decoded.partial, size, decoded.codings).pd,
     );
-  } else {
-    Object.assign(out, bodyText(body, mime, truncated));
   }
-  if (truncated) out.comment = truncationComment(textByteLength(out as { text: string; encoding?: 'base64' }), size);
-  return out;
+  const { pd, readable } = withText(out, bytes, fullType, decoded.partial, size, decoded.codings);
+  if (!decoded.partial && mime === 'application/x-www-form-urlencoded' && readable) {
+    pd.params = [...new URLSearchParams(pd.text)].map(([name, value]) => ({ name, value }));
+    delete pd.text;
+  }
+  return pd;
+}
+
+/** postData with the body as text; `readable` is false when it was withheld or sent base64. */
+function withText(
+  out: PostData,
+  body: CapturedBody,
+  contentType: string,
+  partial: boolean,
+  size: number,
+  codings: string | undefined,
+): { pd: PostData; readable: boolean } {
+  const t = bodyText(body, contentType, partial);
+  const pd: PostData = { ...out, text: t.text ?? '' };
+  if (t.encoding) pd.encoding = t.encoding;
+  let cut: string | undefined;
+  if (partial) {
+    cut = codings ? `truncated: the first ${t.kept} bytes of the decoded body are kept; ${size} bytes were sent (${codings})` : truncationComment(t.kept, size);
+  }
+  const comment = joinComments(cut, t.note);
+  if (comment !== undefined) pd.comment = comment;
+  return { pd, readable: t.text !== undefined && t.encoding === undefined };
 }
 
 /** Fields keep their value; files become data URLs, as ReadMe's SDKs send them. */

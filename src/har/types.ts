@@ -4,6 +4,17 @@ export interface NameValue {
   value: string;
 }
 
+/** HAR 1.2 cookie: request cookies have name and value only. */
+export interface HarCookie {
+  name: string;
+  value: string;
+  path?: string;
+  domain?: string;
+  expires?: string;
+  httpOnly?: boolean;
+  secure?: boolean;
+}
+
 export interface PostDataParam {
   name: string;
   value?: string;
@@ -26,7 +37,7 @@ export interface HarRequest {
   headers: NameValue[];
   queryString: NameValue[];
   postData?: PostData;
-  cookies: NameValue[];
+  cookies: HarCookie[];
   headersSize: number;
   bodySize: number;
 }
@@ -46,7 +57,7 @@ export interface HarResponse {
   headers: NameValue[];
   content: HarContent;
   redirectURL: string;
-  cookies: NameValue[];
+  cookies: HarCookie[];
   headersSize: number;
   bodySize: number;
 }

@@ -1,11 +1,30 @@
 import type { NameValue } from './types';
 import { headerValue } from './headers';
 
-/** The URL the client asked for; scheme and host honour x-forwarded-proto / x-forwarded-host. */
+// A host is a name, an IPv4 or a bracketed IPv6 address, and an optional port: anything else ("h?",
+// "h/x#") would move the path into the query or fragment and out of reach of the URL's redaction.
+const HOST = /^(?:[A-Za-z0-9._~!$&'()*+,;=%-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+const PROTO = /^[A-Za-z][A-Za-z0-9+.-]*$/;
+
+function valid(value: string | undefined, shape: RegExp): string | undefined {
+  return value !== undefined && shape.test(value) ? value : undefined;
+}
+
+/** A forwarded or Host value when it is a well-formed `host[:port]`; undefined otherwise. */
+export function validHost(value: string | undefined): string | undefined {
+  return valid(value, HOST);
+}
+
+/** A forwarded scheme when it is one; undefined otherwise. */
+export function validProto(value: string | undefined): string | undefined {
+  return valid(value, PROTO);
+}
+
+/** The URL the client asked for; scheme and host honour x-forwarded-proto / x-forwarded-host when well formed. */
 export function fullUrl(path: string, headers: readonly NameValue[], encrypted: boolean): string {
   if (/^https?:\/\//i.test(path)) return path;
-  const proto = firstValue(headerValue(headers, 'x-forwarded-proto')) ?? (encrypted ? 'https' : 'http');
-  const host = firstValue(headerValue(headers, 'x-forwarded-host')) ?? headerValue(headers, 'host') ?? 'localhost';
+  const proto = validProto(firstValue(headerValue(headers, 'x-forwarded-proto'))) ?? (encrypted ? 'https' : 'http');
+  const host = validHost(firstValue(headerValue(headers, 'x-forwarded-host'))) ?? validHost(headerValue(headers, 'host')) ?? 'localhost';
   return `${proto}://${host}${path.startsWith('/') ? path : `/${path}`}`;
 }
 

@@ -3,7 +3,8 @@ import { cacheKey } from './memo';
 // The secrets redacted when `defaultDenylist` is on (the default), in addition to the user's lists.
 // Matching ignores case, `-` and `_`, so `access_token`, `accessToken` and `Access-Token` are one key,
 // and it applies at any depth of a JSON body as well as to headers, query/form/multipart fields and cookies.
-// `authorization` is deliberately absent: the builder already masks that header (contract, section 2).
+// `authorization` is on the field list only: the builder masks that header (contract, section 2), so the
+// dashboard can tell keys apart, but in a JSON body or a form it is a credential like any other.
 
 /** Keys redacted when their whole name matches. */
 export const DEFAULT_DENYLIST: readonly string[] = Object.freeze([
@@ -23,6 +24,24 @@ export const DEFAULT_DENYLIST: readonly string[] = Object.freeze([
   'api_key',
   'apikey',
   'x-api-key',
+  // cloud providers: AWS temporary credentials and presigned URLs, Google, Azure API Management and Functions
+  'x-amz-security-token',
+  'x-amz-signature',
+  'x-goog-api-key',
+  'x-goog-signature',
+  'ocp-apim-subscription-key',
+  'subscription-key',
+  'x-functions-key',
+  // SaaS and infrastructure tokens sent in their own header (GitLab, Shopify, Vault, Consul)
+  'private-token',
+  'x-gitlab-token',
+  'x-shopify-access-token',
+  'x-vault-token',
+  'x-consul-token',
+  // OAuth and SAML: client authentication, PKCE verifiers, assertions (not `code`: see the README)
+  'client_assertion',
+  'code_verifier',
+  'saml_response',
   // bearer-style tokens (not `*token*`: `max_tokens` or `page_token` are not secrets)
   'token',
   'access_token',
@@ -48,6 +67,23 @@ export const DEFAULT_DENYLIST: readonly string[] = Object.freeze([
   'ssn',
 ]);
 
+/** Keys redacted in bodies, query/form/multipart fields and cookies, but not as headers, where they are masked. */
+export const DEFAULT_DENYLIST_FIELDS: readonly string[] = Object.freeze(['authorization']);
+
+/**
+ * Endings that make a key a token whatever precedes them (`x-shopify-access-token`, `githubAccessToken`,
+ * `oauth_token`, `X-Amz-Security-Token`). Not `*_token` alone: `page_token`, `next_token`, `max_tokens`.
+ */
+export const DEFAULT_DENYLIST_SUFFIXES: readonly string[] = Object.freeze([
+  'access_token',
+  'refresh_token',
+  'auth_token',
+  'session_token',
+  'security_token',
+  'api_token',
+  'private_token',
+]);
+
 /**
  * Stems whose presence anywhere in a key is enough (`new_password`, `password_confirmation`,
  * `stripe_secret_key`, `x-goog-api-key`): these words are never used for harmless data.
@@ -65,10 +101,11 @@ export function normalizeKey(key: string): string {
 /** Bodies repeat their keys: remembering the answer for the first few thousand saves the string work. */
 const MAX_REMEMBERED = 4096;
 
-/** A predicate over key names, built once per redactor. */
-export function defaultDenied(): (key: string) => boolean {
-  const exact = new Set(DEFAULT_DENYLIST.map(normalizeKey));
+/** A predicate over key names, built once per redactor; `headers` leaves out the field-only keys. */
+export function defaultDenied(headers = false): (key: string) => boolean {
+  const exact = new Set([...DEFAULT_DENYLIST, ...(headers ? [] : DEFAULT_DENYLIST_FIELDS)].map(normalizeKey));
   const stems = DEFAULT_DENYLIST_CONTAINS.map(normalizeKey);
+  const suffixes = DEFAULT_DENYLIST_SUFFIXES.map(normalizeKey);
   const remembered = new Map<string, boolean>();
   return (key) => {
     const known = remembered.get(key);
@@ -76,6 +113,7 @@ export function defaultDenied(): (key: string) => boolean {
     const k = normalizeKey(key);
     let denied = exact.has(k);
     for (let i = 0; !denied && i < stems.length; i++) denied = k.includes(stems[i]);
+    for (let i = 0; !denied && i < suffixes.length; i++) denied = k.endsWith(suffixes[i]);
     if (remembered.size < MAX_REMEMBERED) {
       const copy = cacheKey(key);
       if (copy !== undefined) remembered.set(copy, denied);
@@ -91,7 +129,7 @@ export function defaultDenied(): (key: string) => boolean {
  * A `\u` escape can spell any letter, so a text with one always needs the full scan.
  */
 export function defaultDenylistSignature(): (text: string) => boolean {
-  const words = [...new Set([...DEFAULT_DENYLIST, ...DEFAULT_DENYLIST_CONTAINS].map(normalizeKey))];
+  const words = [...new Set([...DEFAULT_DENYLIST, ...DEFAULT_DENYLIST_FIELDS, ...DEFAULT_DENYLIST_SUFFIXES, ...DEFAULT_DENYLIST_CONTAINS].map(normalizeKey))];
   // A word that contains another is found by the shorter one: `token` covers every `*token`.
   const needed = words.filter((w) => !words.some((o) => o !== w && w.includes(o)));
   const pattern = new RegExp(needed.map((w) => [...w].join('[-_]*')).join('|'));

@@ -1,15 +1,18 @@
-import type { HarContent, HarEntry, MetricsLog, NameValue, PostData, PostDataParam } from '../har/types';
+import { isCredentialHeader, KEY_PARAMS } from '../group/finder';
+import { mask } from '../har/mask';
+import type { HarContent, HarCookie, HarEntry, MetricsLog, NameValue, PostData, PostDataParam } from '../har/types';
 import { censor } from './censor';
+import { redactCookieHeader, redactSetCookieHeader } from './cookies';
 import { redactJsonText } from './json';
 import { redactMultipartText } from './multipart';
 import { Policy, type RedactOptions } from './policy';
-import { redactQuery, redactUrl } from './query';
+import { censoring, redactQuery, redactUrl, redactUrlHeader, type ValueRule } from './query';
 
-export { DEFAULT_DENYLIST, DEFAULT_DENYLIST_CONTAINS } from './defaults';
+export { DEFAULT_DENYLIST, DEFAULT_DENYLIST_CONTAINS, DEFAULT_DENYLIST_FIELDS, DEFAULT_DENYLIST_SUFFIXES } from './defaults';
 export type { RedactOptions } from './policy';
 
-/** Headers whose value is a URL: a secret in their query is as much a leak as one in request.url. */
-const URL_HEADERS = new Set(['referer', 'location', 'content-location']);
+/** Headers whose value is a URL (or holds some): a secret in their query is as much a leak as one in request.url. */
+const URL_HEADERS = new Set(['referer', 'location', 'content-location', 'link', 'refresh']);
 
 const FORM = 'application/x-www-form-urlencoded';
 const MULTIPART = 'multipart/form-data';
@@ -25,31 +28,76 @@ function looksLikeJson(text: string): boolean {
   return first === 123 || first === 91;
 }
 
+const DATA_URL = /^(data:[^,]*;base64,)(.*)$/s;
+
+/** Whether a URL may hold one of the finder's key parameters (a `%` may spell any name). */
+function mayHoldKeyParam(url: string): boolean {
+  return url.includes('pi_key') || url.includes('piKey') || url.includes('%');
+}
+
 /**
  * Builds the redactor once per pipeline (rules compiled here, nothing is compiled per log).
  * The returned function redacts a built log in place, request and response alike: headers, cookies,
- * the query in queryString, request.url, pageref and URL-valued headers, form and multipart fields,
- * and JSON bodies. Redacted values keep their key and become "[REDACTED <length>]" / "[REDACTED]".
+ * the query and fragment in queryString, request.url, pageref and URL-valued headers, form and
+ * multipart fields, and JSON bodies. Redacted values keep their key and become "[REDACTED <length>]" /
+ * "[REDACTED]". Whatever the lists say, a credential the built-in finder reads leaves only masked.
  */
 export function createRedactor(opts: RedactOptions): (log: MetricsLog) => void {
   const policy = new Policy(opts);
-  if (!policy.active) return () => {};
-  const field = (name: string): boolean => policy.flatRedacted(name, false);
-  const header = (name: string): boolean => policy.flatRedacted(name, true);
+  const active = policy.active;
+  const field = (name: string): boolean => active && policy.flatRedacted(name, false);
+  const header = (name: string): boolean => active && policy.flatRedacted(name, true);
+  const cookie: ValueRule = censoring(field);
+  /** Query and fragment parameters: listed ones are censored, the finder's key parameters masked. */
+  const param: ValueRule = (name, value) => (field(name) ? censor(value) : KEY_PARAMS.has(name) ? mask(value) : undefined);
 
-  const headers = (list: NameValue[]): void => {
+  /** `request`: the builder already masked the request's Authorization (the contract's place for it). */
+  const headers = (list: NameValue[], request: boolean): void => {
     for (const h of list) {
-      if (header(h.name)) h.value = censor(h.value);
-      else if (URL_HEADERS.has(h.name.toLowerCase())) h.value = redactUrl(h.value, field);
+      if (header(h.name)) {
+        h.value = censor(h.value);
+        continue;
+      }
+      const lower = h.name.toLowerCase();
+      if (isCredentialHeader(lower) && !(request && lower === 'authorization')) h.value = mask(h.value);
+      else if (URL_HEADERS.has(lower)) h.value = redactUrlHeader(lower, h.value, param);
+      else if (lower === 'cookie') h.value = redactCookieHeader(h.value, cookie);
+      else if (lower === 'set-cookie') h.value = redactSetCookieHeader(h.value, cookie);
     }
   };
 
-  const pairs = (list: NameValue[] | PostDataParam[]): void => {
-    for (const p of list) if (p.value !== undefined && field(p.name)) p.value = censor(p.value);
+  const queryPairs = (list: NameValue[]): void => {
+    for (const p of list) {
+      const replacement = param(p.name, p.value);
+      if (replacement !== undefined) p.value = replacement;
+    }
+  };
+
+  /** Form and multipart params: files are data URLs, fields may hold JSON. */
+  const params = (list: PostDataParam[]): void => {
+    for (const p of list) {
+      if (p.value === undefined) continue;
+      if (field(p.name)) p.value = censor(p.value);
+      else if (p.contentType !== undefined) p.value = dataUrl(p.value, p.contentType);
+      else if (looksLikeJson(p.value)) p.value = json(p.value);
+    }
+  };
+
+  /** JSON carried inside a field (Slack's `payload=`, a multipart `metadata` part) is redacted like a body. */
+  const json = (value: string): string => (policy.mayRedactJson(value) ? (redactJsonText(value, policy) ?? value) : value);
+
+  /** A file part is a data URL; a JSON file's content is redacted (and stays base64, as files are sent). */
+  const dataUrl = (value: string, contentType: string): string => {
+    if (!essenceOf(contentType).includes('json')) return value;
+    const m = DATA_URL.exec(value);
+    if (!m) return value;
+    const text = Buffer.from(m[2], 'base64').toString('utf8');
+    const redacted = json(text);
+    return redacted === text ? value : m[1] + Buffer.from(redacted, 'utf8').toString('base64');
   };
 
   /** HAR cookies mirror the Cookie / Set-Cookie headers: redacted whenever those are. */
-  const cookies = (list: NameValue[], headerName: string): void => {
+  const cookies = (list: HarCookie[], headerName: string): void => {
     if (list.length === 0) return;
     const all = header(headerName);
     for (const c of list) if (all || field(c.name)) c.value = censor(c.value);
@@ -60,13 +108,21 @@ export function createRedactor(opts: RedactOptions): (log: MetricsLog) => void {
     const essence = essenceOf(mimeType);
     // Only JSON escapes letters in one way the quick test knows (\u); form and multipart names have more.
     if (essence.includes('json') || (essence === '' && looksLikeJson(body))) return policy.mayRedactJson(body) ? redactJsonText(body, policy) : undefined;
-    if (essence === FORM) return redactQuery(body, field);
-    if (essence === MULTIPART) return redactMultipartText(body, mimeType, field);
+    if (essence === FORM) return redactQuery(body, formField);
+    if (essence === MULTIPART) return redactMultipartText(body, mimeType, field, json);
     return undefined;
   };
 
+  /** A field of a form body kept as text: censored when listed, its JSON redacted when it holds some. */
+  const formField: ValueRule = (name, value) => {
+    if (field(name)) return censor(value);
+    if (!looksLikeJson(value)) return undefined;
+    const redacted = json(value);
+    return redacted === value ? undefined : redacted;
+  };
+
   const postData = (pd: PostData): void => {
-    if (pd.params) pairs(pd.params);
+    if (pd.params) params(pd.params);
     if (pd.text === undefined || pd.encoding === 'base64') return;
     const redacted = text(pd.text, pd.mimeType);
     if (redacted !== undefined) pd.text = redacted;
@@ -78,14 +134,30 @@ export function createRedactor(opts: RedactOptions): (log: MetricsLog) => void {
     if (redacted !== undefined) c.text = redacted;
   };
 
-  const entry = (e: HarEntry): void => {
+  /** With no list at all, only the finder's credentials can change: headers and key parameters. */
+  const credentialsOnly = (e: HarEntry): void => {
     const { request: req, response: res } = e;
-    headers(req.headers);
-    headers(res.headers);
-    pairs(req.queryString);
-    req.url = redactUrl(req.url, field);
-    e.pageref = redactUrl(e.pageref, field);
-    if (res.redirectURL) res.redirectURL = redactUrl(res.redirectURL, field);
+    headers(req.headers, true);
+    headers(res.headers, false);
+    if (mayHoldKeyParam(req.url)) {
+      queryPairs(req.queryString);
+      req.url = redactUrl(req.url, param);
+      e.pageref = redactUrl(e.pageref, param);
+    }
+    if (res.redirectURL && mayHoldKeyParam(res.redirectURL)) res.redirectURL = redactUrl(res.redirectURL, param);
+  };
+
+  const entry = (e: HarEntry): void => {
+    if (!active) return credentialsOnly(e);
+    const { request: req, response: res } = e;
+    headers(req.headers, true);
+    headers(res.headers, false);
+    queryPairs(req.queryString);
+    req.url = redactUrl(req.url, param);
+    e.pageref = redactUrl(e.pageref, param);
+    // redirectURL is the Location header's copy: redacted whole when a denylist names that header
+    // (under an allowlist it is judged by its parameters, like request.url).
+    if (res.redirectURL) res.redirectURL = policy.mode === 'deny' && header('location') ? censor(res.redirectURL) : redactUrl(res.redirectURL, param);
     cookies(req.cookies, 'cookie');
     cookies(res.cookies, 'set-cookie');
     if (req.postData) postData(req.postData);

@@ -6,11 +6,14 @@ const FIELD_NAME = /;\s*name=(?:"([^"]*)"|([^;\s]+))/i;
 const DISPOSITION = /^content-disposition\s*:/i;
 const LINE_BREAK = /\r?\n/;
 
+const JSON_START = /^\s*[[{]/;
+
 /**
  * Multipart bodies kept as text (truncated at maxBodySize, or not parseable) still name their fields:
- * redacts the content of each denied part, the last one even when it is cut off; undefined when none.
+ * redacts the content of each denied part, the last one even when it is cut off, and the JSON inside
+ * the others (`json` returns its argument when nothing in it is redacted); undefined when none.
  */
-export function redactMultipartText(text: string, mimeType: string, denied: NamePredicate): string | undefined {
+export function redactMultipartText(text: string, mimeType: string, denied: NamePredicate, json: (text: string) => string): string | undefined {
   const m = BOUNDARY.exec(mimeType);
   const boundary = m?.[1] ?? m?.[2];
   if (!boundary) return undefined;
@@ -33,11 +36,15 @@ export function redactMultipartText(text: string, mimeType: string, denied: Name
       .find((line) => DISPOSITION.test(line));
     const nm = disposition ? FIELD_NAME.exec(disposition) : null;
     const name = nm ? (nm[1] ?? nm[2]) : undefined;
-    if (name === undefined || !denied(name)) continue;
     const closed = k < parts.length - 1;
     const tail = closed && part.endsWith('\r\n') ? 2 : closed && part.endsWith('\n') ? 1 : 0;
     const content = part.slice(headEnd + sep, part.length - tail);
-    parts[k] = `${part.slice(0, headEnd + sep)}${censor(content)}${part.slice(part.length - tail)}`;
+    let replaced: string;
+    if (name !== undefined && denied(name)) replaced = censor(content);
+    else if (JSON_START.test(content)) replaced = json(content);
+    else continue;
+    if (replaced === content) continue;
+    parts[k] = `${part.slice(0, headEnd + sep)}${replaced}${part.slice(part.length - tail)}`;
     changed = true;
   }
   return changed ? parts.join(`--${boundary}`) : undefined;

@@ -30,6 +30,7 @@ export class Policy {
   readonly root: Verdict;
   private readonly rules: RuleSet;
   private readonly isDefault: ((key: string) => boolean) | undefined;
+  private readonly isDefaultHeader: ((key: string) => boolean) | undefined;
   private readonly mayHoldDefault: ((text: string) => boolean) | undefined;
 
   constructor(opts: RedactOptions) {
@@ -39,6 +40,7 @@ export class Policy {
     this.mode = deny && !deny.empty ? 'deny' : allow ? 'allow' : 'none';
     this.rules = (this.mode === 'deny' ? deny : allow) ?? new RuleSet([]);
     this.isDefault = opts.defaultDenylist ? defaultDenied() : undefined;
+    this.isDefaultHeader = opts.defaultDenylist ? defaultDenied(true) : undefined;
     this.mayHoldDefault = opts.defaultDenylist ? defaultDenylistSignature() : undefined;
     this.active = this.mode !== 'none' || this.isDefault !== undefined;
     const start = this.rules.start;
@@ -49,7 +51,7 @@ export class Policy {
 
   /** Headers (case-insensitive names), query/form/multipart fields and cookies. */
   flatRedacted(name: string, header: boolean): boolean {
-    if (this.isDefault?.(name)) return true;
+    if ((header ? this.isDefaultHeader : this.isDefault)?.(name)) return true;
     if (this.mode === 'deny') return this.rules.matchesFlat(name, header);
     if (this.mode === 'allow') return !this.rules.matchesFlat(name, header);
     return false;

@@ -318,7 +318,7 @@ describe('grouping', function () {
       expect(group(1).label).to.equal('Anonymous');
       expect(group(1).id).to.match(/\?mous$/);
       expect(group(2).id).to.match(/\?5555$/);
-      expect(group(3)).to.include({ label: 'basic-user' });
+      expect(group(3)).to.include({ label: 'Key ending in user' });
       expect(group(4).id).to.match(/\?6666$/);
     } finally {
       await app.stop();

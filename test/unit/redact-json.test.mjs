@@ -146,8 +146,9 @@ describe('redact JSON: the text scanner', () => {
 
 describe('redact JSON: the default denylist quick test', () => {
   const policy = new Policy({ defaultDenylist: true });
-  const { DEFAULT_DENYLIST, DEFAULT_DENYLIST_CONTAINS } = require('../../dist/redact/defaults.js');
-  const words = [...DEFAULT_DENYLIST, ...DEFAULT_DENYLIST_CONTAINS];
+  const { DEFAULT_DENYLIST, DEFAULT_DENYLIST_CONTAINS, DEFAULT_DENYLIST_FIELDS, DEFAULT_DENYLIST_SUFFIXES } = require('../../dist/redact/defaults.js');
+  const words = [...DEFAULT_DENYLIST, ...DEFAULT_DENYLIST_FIELDS, ...DEFAULT_DENYLIST_SUFFIXES, ...DEFAULT_DENYLIST_CONTAINS];
+  const anywhere = [...DEFAULT_DENYLIST_CONTAINS, ...DEFAULT_DENYLIST_SUFFIXES];
 
   /** A denied word spelled the ways normalizeKey folds: any case, `-`/`_` anywhere, letters as \u escapes. */
   const spelled = fc
@@ -166,8 +167,8 @@ describe('redact JSON: the default denylist quick test', () => {
   it('never rules out a text that holds a denied key, however it is spelled', () => {
     fc.assert(
       fc.property(spelled, fc.string({ maxLength: 8 }), fc.constantFrom('new_', 'x-', ''), ({ word, key }, value, prefix) => {
-        // Only the stems are denied inside longer keys.
-        const name = DEFAULT_DENYLIST_CONTAINS.includes(word) ? prefix + key : key;
+        // Only the stems and the endings are denied after a prefix.
+        const name = anywhere.includes(word) ? prefix + key : key;
         const text = `{"items":[{"id":1}],"${name}":${JSON.stringify(value)}}`;
         expect(policy.mayRedactJson(text), text).to.equal(true);
         expect(redactJsonText(text, policy), text).to.be.a('string');

@@ -59,6 +59,86 @@ const redact = (opts, log) => {
 };
 const json = (text, mimeType = 'application/json') => ({ text, size: text.length, mimeType });
 
+describe('redact: credentials, cookies and URLs with no list at all', () => {
+  it('masks every credential header the finder reads, on both sides, and the finder\'s key parameters', () => {
+    const e = redact(
+      {},
+      makeLog({
+        url: 'http://api.test/k?api_key=q-key-1111&apiKey=q-key-2222&page=3',
+        reqHeaders: [
+          { name: 'X-Api-Key', value: 'h-key-3333' },
+          { name: 'Proxy-Authorization', value: 'Basic cHJveHk6cHc=' },
+        ],
+        resHeaders: [{ name: 'Authorization', value: 'Bearer echoed-4444' }],
+      }),
+    );
+    expect(e.request.headers).to.deep.equal([
+      { name: 'X-Api-Key', value: mask('h-key-3333') },
+      { name: 'Proxy-Authorization', value: mask('Basic cHJveHk6cHc=') },
+    ]);
+    expect(e.response.headers).to.deep.equal([{ name: 'Authorization', value: mask('Bearer echoed-4444') }]);
+    expect(e.request.queryString).to.deep.equal([
+      { name: 'api_key', value: mask('q-key-1111') },
+      { name: 'apiKey', value: mask('q-key-2222') },
+      { name: 'page', value: '3' },
+    ]);
+    expect(e.request.url).to.equal(`http://api.test/k?api_key=${encodeURIComponent(mask('q-key-1111'))}&apiKey=${encodeURIComponent(mask('q-key-2222'))}&page=3`);
+    expect(e.pageref).to.equal(e.request.url);
+  });
+
+  it('redacts listed cookies by name inside Cookie and Set-Cookie, keeping spacing and attributes', () => {
+    const e = redact(
+      { denylist: ['sid'] },
+      makeLog({
+        reqHeaders: [{ name: 'Cookie', value: 'theme=dark;sid=abc;  sid = xyz ; n' }],
+        resHeaders: [
+          { name: 'Set-Cookie', value: 'sid=s3cr3t; Path=/; HttpOnly' },
+          { name: 'Set-Cookie', value: 'theme=light' },
+        ],
+        cookies: [
+          { name: 'theme', value: 'dark' },
+          { name: 'sid', value: 'abc' },
+        ],
+      }),
+    );
+    expect(e.request.headers[0].value).to.equal('theme=dark;sid=[REDACTED 3];  sid = [REDACTED 3] ; n');
+    expect(e.response.headers.map((h) => h.value)).to.deep.equal(['sid=[REDACTED 6]; Path=/; HttpOnly', 'theme=light']);
+    expect(e.request.cookies).to.deep.equal([
+      { name: 'theme', value: 'dark' },
+      { name: 'sid', value: '[REDACTED 3]' },
+    ]);
+  });
+
+  it('redacts redirectURL whole when the Location header is listed', () => {
+    const e = redact({ denylist: ['location'] }, makeLog({ redirectURL: '/next/secret-path', resHeaders: [{ name: 'Location', value: '/next/secret-path' }] }));
+    expect(e.response.headers[0].value).to.equal(R('/next/secret-path'));
+    expect(e.response.redirectURL).to.equal(R('/next/secret-path'));
+  });
+
+  it('redacts fragment parameters, hash-route queries, Link targets and Refresh URLs', () => {
+    const E = (s) => encodeURIComponent(R(s));
+    const e = redact(
+      { denylist: ['token'] },
+      makeLog({
+        url: 'http://api.test/p?token=a1#token=b22&x=1',
+        resHeaders: [
+          { name: 'Location', value: 'https://c.example/cb#/route?token=c333&y=2' },
+          { name: 'Link', value: '<https://a.example/?token=d4444>; rel="next", <https://a.example/?page=2>; rel="last"' },
+          { name: 'Refresh', value: '0; URL="/next?token=e55555"' },
+          { name: 'Referer', value: 'https://r.example/#token=f6' },
+        ],
+      }),
+    );
+    expect(e.request.url).to.equal(`http://api.test/p?token=${E('a1')}#token=${E('b22')}&x=1`);
+    expect(e.response.headers.map((h) => h.value)).to.deep.equal([
+      `https://c.example/cb#/route?token=${E('c333')}&y=2`,
+      `<https://a.example/?token=${E('d4444')}>; rel="next", <https://a.example/?page=2>; rel="last"`,
+      `0; URL="/next?token=${E('e55555')}"`,
+      `https://r.example/#token=${E('f6')}`,
+    ]);
+  });
+});
+
 describe('redact: headers', () => {
   it('redacts denied headers on both sides, names case-insensitive, keys kept', () => {
     const e = redact(
@@ -372,7 +452,9 @@ describe('redact: the default denylist', () => {
 
   it('matches spelling variants and compound names, not look-alikes', () => {
     const keys = ['Access-Token', 'accessToken', 'ACCESS_TOKEN', 'newPassword', 'password_confirmation', 'stripe_secret_key', 'x-goog-api-key', 'CVV', 'Card-Number'];
+    keys.push('authorization', 'githubAccessToken', 'oauth_token', 'X-Amz-Security-Token', 'Private-Token', 'code_verifier', 'SAMLResponse');
     const harmless = ['max_tokens', 'page_token', 'tokens_used', 'author', 'passenger', 'cookies_enabled_count'];
+    harmless.push('code', 'state', 'next_token', 'continuation_token', 'signature', 'x-amz-credential', 'token_type', 'expires_in', 'scope');
     const body = JSON.stringify(Object.fromEntries([...keys, ...harmless].map((k) => [k, 'v'])));
     const out = JSON.parse(redact({ defaultDenylist: true }, makeLog({ content: json(body) })).response.content.text);
     for (const k of keys) expect(out[k], k).to.equal('[REDACTED 1]');
