@@ -14,6 +14,8 @@ import { readCachedBaseUrl } from './transport/base-url';
 import { pipelineSettings, type Stats, emptyStats } from './transport/settings';
 import { createSink, type Sink } from './transport/sink';
 import type { Options } from './types';
+import { holdEarlyWebhooksIfConfigFile, installWebhook } from './webhook/intercept';
+import type { WebhookRoutes } from './webhook/routes';
 import { basename } from 'node:path';
 
 const DEFAULT_FLUSH_TIMEOUT_MS = 5_000;
@@ -33,6 +35,8 @@ export class Agent {
   private dirty = false;
   private skipped = 0;
   private readonly maxBodyFromEnv: number;
+  /** Set when the config defines getUserByEmail: the requests it answers are not the app's, so not logged. */
+  private webhook: WebhookRoutes | undefined;
 
   constructor(fileOverride?: Options) {
     this.maxBodyFromEnv = resolveConfig(undefined).config.maxBodySize;
@@ -53,6 +57,8 @@ export class Agent {
       mode,
     );
     debug(`observing HTTP servers through ${how === 'channel' ? 'diagnostics_channel' : 'Server.prototype.emit'}`);
+    // After the capture's own wrap, so a webhook call held or answered here never reaches it.
+    if (!this.config) holdEarlyWebhooksIfConfigFile(this.ready);
     process.on('beforeExit', () => {
       if (!this.dirty) return;
       this.dirty = false;
@@ -129,6 +135,8 @@ export class Agent {
       debug('disabled by README_METRICS_ENABLED/enabled');
       return;
     }
+    // Before the API-key check: with README_WEBHOOK_SECRET the webhook works without sending logs.
+    if (config.getUserByEmail) this.webhook = installWebhook({ ...config, getUserByEmail: config.getUserByEmail, metrics: () => ({ sending: this.active, stats: this.stats() }) });
     if (!config.apiKey && config.metricsServer === DEFAULT_METRICS_SERVER) {
       this.active = false;
       warnOnce('no-key', 'no README_API_KEY (or apiKey in the config file): nothing will be sent');
@@ -154,6 +162,7 @@ export class Agent {
     if (!this.active) return undefined;
     const c = this.config;
     if (c && !shouldLog(req, c)) return undefined;
+    if (this.webhook?.claims(req)) return undefined;
     const id = newLogId();
     if (c?.documentationUrlHeader && this.baseLogUrl && !res.headersSent) {
       addDocumentationUrl(res, `${this.baseLogUrl}/logs/${id}`);
@@ -166,7 +175,7 @@ export class Agent {
     if (this.config) return this.identify(raw, exchange);
     // The config file is still loading: finish this one once it has.
     void this.ready.then(() => {
-      if (this.active && this.config && shouldLog(exchange.req, this.config)) this.identify(raw, exchange);
+      if (this.active && this.config && shouldLog(exchange.req, this.config) && !this.webhook?.claims(exchange.req)) this.identify(raw, exchange);
     });
   }
 

@@ -1,0 +1,84 @@
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import https from 'node:https';
+import shimmer from 'shimmer';
+import { findConfigFile } from '../config/load-file';
+import { parsePath } from '../config/parse';
+import { DEFAULT_WEBHOOK_PATH, pathOf } from './paths';
+import { WebhookRoutes, type WebhookSettings } from './routes';
+
+// The diagnostics channel only watches a request; answering the webhook means the app must never see it,
+// so this path alone wraps Server.prototype.emit, and only when a config file may define getUserByEmail.
+let current: WebhookRoutes | undefined;
+/** While the config file loads: the webhook calls that arrive wait for it instead of reaching the app. */
+let loading: { ready: Promise<unknown>; path: string } | undefined;
+let patched = false;
+
+type EmitterProto = { emit: (...args: unknown[]) => boolean };
+type Emit = (...args: unknown[]) => boolean;
+
+/**
+ * A config file exists but is still loading (jiti takes a moment for TypeScript): POSTs to `path` wait
+ * for it, then go to the webhook if it defines getUserByEmail, to the app otherwise. Nothing else waits.
+ */
+export function holdEarlyWebhooks(ready: Promise<unknown>, path: string): void {
+  const hold = { ready, path };
+  loading = hold;
+  void ready.finally(() => {
+    if (loading === hold) loading = undefined;
+  });
+  patchOnce();
+}
+
+/** Starts answering the webhook (and, in development, the setup pages) on every http(s) server of the process. */
+export function installWebhook(settings: WebhookSettings): WebhookRoutes {
+  current = new WebhookRoutes(settings);
+  patchOnce();
+  return current;
+}
+
+function patchOnce(): void {
+  if (patched) return;
+  patched = true;
+  // http.Server and https.Server do not inherit from each other: both prototypes need the wrap.
+  patchEmit(http.Server.prototype as unknown as EmitterProto);
+  patchEmit(https.Server.prototype as unknown as EmitterProto);
+}
+
+function dispatch(server: unknown, original: Emit, args: unknown[], req: IncomingMessage, res: ServerResponse): boolean {
+  const routes = current;
+  const route = routes?.route(req);
+  if (!routes || !route) return original.apply(server, args);
+  void routes.handle(route, req, res, () => original.apply(server, args));
+  return true;
+}
+
+function patchEmit(proto: EmitterProto): void {
+  shimmer.wrap(proto, 'emit', (original: Emit) =>
+    function emit(this: unknown, event: unknown, req: unknown, res: unknown) {
+      // eslint-disable-next-line prefer-rest-params
+      const args = arguments as unknown as unknown[];
+      if (event !== 'request' || (!current && !loading)) return original.apply(this, args);
+      const r = req as IncomingMessage;
+      const hold = loading;
+      if (hold && r.method === 'POST' && pathOf(r.url) === hold.path) {
+        void hold.ready.then(() => dispatch(this, original, args, r, res as ServerResponse));
+        return true;
+      }
+      return dispatch(this, original, args, r, res as ServerResponse);
+    },
+  );
+}
+
+/** At start, before the config file has loaded: hold early webhook calls only if there is a file to wait for. */
+export function holdEarlyWebhooksIfConfigFile(ready: Promise<unknown>, env: NodeJS.ProcessEnv = process.env): void {
+  try {
+    if (!findConfigFile(process.cwd(), env)) return;
+  } catch {
+    return; // a missing README_METRICS_CONFIG: the load reports it, and there is nothing to wait for
+  }
+  let path = DEFAULT_WEBHOOK_PATH;
+  try {
+    if (env.README_WEBHOOK_PATH) path = parsePath(env.README_WEBHOOK_PATH);
+  } catch {}
+  holdEarlyWebhooks(ready, path);
+}
