@@ -15,7 +15,7 @@ import { pipelineSettings, type Stats, emptyStats } from './transport/settings';
 import { createSink, type Sink } from './transport/sink';
 import type { Options } from './types';
 import { holdEarlyWebhooksIfConfigFile, installWebhook } from './webhook/intercept';
-import type { WebhookRoutes } from './webhook/routes';
+import { handledByWebhook, type WebhookRoutes } from './webhook/routes';
 import { basename } from 'node:path';
 
 const DEFAULT_FLUSH_TIMEOUT_MS = 5_000;
@@ -175,12 +175,13 @@ export class Agent {
     if (this.config) return this.identify(raw, exchange);
     // The config file is still loading: finish this one once it has.
     void this.ready.then(() => {
-      if (this.active && this.config && shouldLog(exchange.req, this.config) && !this.webhook?.claims(exchange.req)) this.identify(raw, exchange);
+      if (this.active && this.config && shouldLog(exchange.req, this.config)) this.identify(raw, exchange);
     });
   }
 
   private identify(raw: RawCapture, exchange: Exchange): void {
-    if (!this.active) return;
+    // A webhook call that arrived before the config file had loaded was seen as the app's; it was not.
+    if (!this.active || handledByWebhook(exchange.req)) return;
     const fn = this.config?.groupingFunction;
     if (!fn) return this.submit(raw);
     let result: unknown;

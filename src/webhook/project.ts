@@ -39,7 +39,7 @@ export class ProjectLookup {
     if (s.webhookSecret) return Promise.resolve({ secret: s.webhookSecret, source: 'setting' });
     if (!s.apiKey) return Promise.resolve({ secret: undefined, source: 'none' });
     if (this.cached && this.cached.until > now) return Promise.resolve(this.cached.info);
-    this.pending ??= this.lookUp(s.apiKey).finally(() => (this.pending = undefined));
+    this.pending ??= this.lookUp(s.apiKey, now).finally(() => (this.pending = undefined));
     return this.pending;
   }
 
@@ -50,8 +50,7 @@ export class ProjectLookup {
     return true;
   }
 
-  private async lookUp(apiKey: string): Promise<ProjectInfo> {
-    const started = Date.now();
+  private async lookUp(apiKey: string, started: number): Promise<ProjectInfo> {
     try {
       const body = (await getJson(`${this.settings.readmeApiUrl}/v1/`, apiKey, this.settings.timeout * 1000)) as Record<string, unknown>;
       const secret = typeof body.jwtSecret === 'string' && body.jwtSecret !== '' ? body.jwtSecret : undefined;

@@ -33,6 +33,14 @@ function fromThisMachine(req: IncomingMessage): boolean {
   return loopback && req.headers['x-forwarded-for'] === undefined && req.headers.forwarded === undefined;
 }
 
+// Marks the requests answered here (or passed on from here), so the capture, which may have seen one
+// start before the config file had loaded, leaves it out.
+const HANDLED = Symbol('readme-metrics.webhook');
+
+export function handledByWebhook(req: IncomingMessage): boolean {
+  return (req as { [HANDLED]?: true })[HANDLED] === true;
+}
+
 function send(res: ServerResponse, status: number, type: string, text: string, extra: Record<string, string> = {}): void {
   const body = Buffer.from(text, 'utf8');
   res.writeHead(status, { 'content-type': type, 'content-length': String(body.length), 'cache-control': 'no-store', ...extra });
@@ -83,6 +91,7 @@ export class WebhookRoutes {
   }
 
   async handle(route: WebhookRoute, req: IncomingMessage, res: ServerResponse, passOn: () => void): Promise<void> {
+    (req as { [HANDLED]?: true })[HANDLED] = true;
     try {
       if (route === 'webhook') await this.webhook(req, res, passOn);
       else if (route === 'setup') await this.setup(res);

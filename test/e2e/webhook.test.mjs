@@ -5,6 +5,7 @@ import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import { join } from 'node:path';
 import { byPath, comparableHeaders, FIXTURES, request, startApp, startCollector, TEST_API_KEY, waitForLogs } from '../helpers/harness.mjs';
+import { selfSignedCert } from '../helpers/tls.mjs';
 
 const EXPRESS = join(FIXTURES, 'apps', 'webhook-express.cjs');
 const RAW = join(FIXTURES, 'apps', 'webhook-http.cjs');
@@ -26,10 +27,10 @@ function sign(body, secret = SECRET, time = Date.now()) {
   return `t=${time},v0=${createHmac('sha256', secret).update(`${time}.${body}`).digest('hex')}`;
 }
 
-function callWebhook(app, { email = 'owlbert@example.com', body = JSON.stringify({ email }), signature = sign(body), path = '/readme-webhook' } = {}) {
+function callWebhook(app, { email = 'owlbert@example.com', body = JSON.stringify({ email }), signature = sign(body), path = '/readme-webhook', url = app.url, ca } = {}) {
   const headers = { 'content-type': 'application/json' };
   if (signature !== null) headers['readme-signature'] = signature;
-  return request(`${app.url}${path}`, { method: 'POST', headers, body });
+  return request(`${url}${path}`, { method: 'POST', headers, body, ca });
 }
 
 const json = (res) => JSON.parse(res.body.toString('utf8'));
@@ -182,6 +183,57 @@ describe('Personalized Docs webhook', function () {
       // Through a proxy, the dev pages are the app's.
       const proxied = await request(`${app.url}/webhook-test?email=owlbert%40example.com`, { headers: { 'x-forwarded-for': '203.0.113.9' } });
       expect(json(proxied)).to.include({ app: 'express' });
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it("leaves every other response byte for byte as the app sends it; a body over 100 KiB is refused 413", async () => {
+    const answers = [];
+    for (const preload of ['none', 'require']) {
+      const app = await startApp(EXPRESS, { preload, cwd: CONFIG_DIR, env: { README_WEBHOOK_SECRET: SECRET } });
+      try {
+        if (preload === 'require') {
+          expect((await callWebhook(app)).status).to.equal(200);
+          const big = JSON.stringify({ email: 'owlbert@example.com', pad: 'x'.repeat(100 * 1024) });
+          const res = await callWebhook(app, { body: big });
+          expect(res.status).to.equal(413);
+          expect(json(res)).to.deep.equal({ error: 'Payload Too Large' });
+        }
+        const got = [];
+        for (const [path, opts] of [['/hello', {}], ['/readme-webhook', {}], ['/readme-webhook/', { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } }], ['/readme-setup', {}]]) {
+          const res = await request(`${app.url}${path}`, opts);
+          got.push({ path, status: res.status, headers: comparableHeaders(res.rawHeaders), body: res.body.toString('utf8') });
+        }
+        answers.push(got);
+      } finally {
+        await app.stop();
+      }
+    }
+    expect(answers[1]).to.deep.equal(answers[0]);
+  });
+
+  it('https, --import and the emit capture path: answered, not logged; the self-test signs over TLS to its own socket', async function () {
+    const tls = selfSignedCert();
+    if (!tls) return this.skip();
+    const app = await startApp(RAW, {
+      preload: 'import',
+      collector,
+      cwd: CONFIG_DIR,
+      env: { ...tls.env, README_API_URL: readme.url, README_METRICS_CAPTURE: 'emit', README_DEVELOPMENT_MODE: 'true' },
+    });
+    const url = `https://127.0.0.1:${app.port}`;
+    try {
+      const res = await callWebhook(app, { url, ca: tls.ca });
+      expect(res.status).to.equal(200);
+      expect(json(res)).to.deep.equal(OWLBERT);
+      expect(json(await callWebhook(app, { url, ca: tls.ca, signature: null }))).to.deep.equal({ error: 'Missing Signature' });
+      const test = await request(`${url}/webhook-test?email=sync%40example.com`, { ca: tls.ca });
+      expect(json(test)).to.deep.equal({ user: { email: 'sync@example.com', name: 'Sync', keys: [{ apiKey: 'sync-key-5678', name: 'Sync' }] } });
+      await request(`${url}/after`, { ca: tls.ca });
+      await waitForLogs(collector, 1, { filter: byPath('/after') });
+      const paths = collector.store.all().map((s) => new URL(s.log.request.log.entries[0].request.url).pathname);
+      expect(paths).to.deep.equal(['/after']);
     } finally {
       await app.stop();
     }
