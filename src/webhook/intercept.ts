@@ -1,6 +1,5 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
-import shimmer from 'shimmer';
 import { findConfigFile } from '../config/load-file';
 import { parsePath } from '../config/parse';
 import { DEFAULT_WEBHOOK_PATH, pathOf } from './paths';
@@ -11,10 +10,11 @@ import { WebhookRoutes, type WebhookSettings } from './routes';
 let current: WebhookRoutes | undefined;
 /** While the config file loads: the webhook calls that arrive wait for it instead of reaching the app. */
 let loading: { ready: Promise<unknown>; path: string } | undefined;
-let patched = false;
 
-type EmitterProto = { emit: (...args: unknown[]) => boolean };
 type Emit = (...args: unknown[]) => boolean;
+type EmitterProto = { emit: Emit };
+/** What each prototype had before our wrap, so a config without the function leaves them exactly as found. */
+let patches: Array<{ proto: EmitterProto; own: boolean; before: Emit; wrapper: Emit }> | undefined;
 
 /**
  * A config file exists but is still loading (jiti takes a moment for TypeScript): POSTs to `path` wait
@@ -24,7 +24,9 @@ export function holdEarlyWebhooks(ready: Promise<unknown>, path: string): void {
   const hold = { ready, path };
   loading = hold;
   void ready.finally(() => {
-    if (loading === hold) loading = undefined;
+    if (loading !== hold) return;
+    loading = undefined;
+    if (!current) unpatch();
   });
   patchOnce();
 }
@@ -37,11 +39,26 @@ export function installWebhook(settings: WebhookSettings): WebhookRoutes {
 }
 
 function patchOnce(): void {
-  if (patched) return;
-  patched = true;
+  if (patches) return;
   // http.Server and https.Server do not inherit from each other: both prototypes need the wrap.
-  patchEmit(http.Server.prototype as unknown as EmitterProto);
-  patchEmit(https.Server.prototype as unknown as EmitterProto);
+  patches = [http.Server.prototype, https.Server.prototype].map((p) => {
+    const proto = p as unknown as EmitterProto;
+    const own = Object.prototype.hasOwnProperty.call(proto, 'emit');
+    const before = proto.emit;
+    const wrapper = wrapEmit(before);
+    Object.defineProperty(proto, 'emit', { configurable: true, writable: true, value: wrapper });
+    return { proto, own, before, wrapper };
+  });
+}
+
+/** Puts back what was there, unless someone wrapped emit after us: then ours stays, and passes everything on. */
+function unpatch(): void {
+  for (const { proto, own, before, wrapper } of patches ?? []) {
+    if (proto.emit !== wrapper) continue;
+    if (own) proto.emit = before;
+    else delete (proto as Partial<EmitterProto>).emit;
+  }
+  patches = undefined;
 }
 
 function dispatch(server: unknown, original: Emit, args: unknown[], req: IncomingMessage, res: ServerResponse): boolean {
@@ -52,21 +69,19 @@ function dispatch(server: unknown, original: Emit, args: unknown[], req: Incomin
   return true;
 }
 
-function patchEmit(proto: EmitterProto): void {
-  shimmer.wrap(proto, 'emit', (original: Emit) =>
-    function emit(this: unknown, event: unknown, req: unknown, res: unknown) {
-      // eslint-disable-next-line prefer-rest-params
-      const args = arguments as unknown as unknown[];
-      if (event !== 'request' || (!current && !loading)) return original.apply(this, args);
-      const r = req as IncomingMessage;
-      const hold = loading;
-      if (hold && r.method === 'POST' && pathOf(r.url) === hold.path) {
-        void hold.ready.then(() => dispatch(this, original, args, r, res as ServerResponse));
-        return true;
-      }
-      return dispatch(this, original, args, r, res as ServerResponse);
-    },
-  );
+function wrapEmit(original: Emit): Emit {
+  return function emit(this: unknown, event: unknown, req: unknown, res: unknown) {
+    // eslint-disable-next-line prefer-rest-params
+    const args = arguments as unknown as unknown[];
+    if (event !== 'request' || (!current && !loading)) return original.apply(this, args);
+    const r = req as IncomingMessage;
+    const hold = loading;
+    if (hold && r.method === 'POST' && pathOf(r.url) === hold.path) {
+      void hold.ready.then(() => dispatch(this, original, args, r, res as ServerResponse));
+      return true;
+    }
+    return dispatch(this, original, args, r, res as ServerResponse);
+  };
 }
 
 /** At start, before the config file has loaded: hold early webhook calls only if there is a file to wait for. */

@@ -128,20 +128,28 @@ describe('Personalized Docs webhook', function () {
 
   it('without getUserByEmail, POST /readme-webhook reaches the app byte for byte as without the preload, and is logged', async () => {
     const body = JSON.stringify({ email: 'owlbert@example.com' });
+    const runs = [
+      { preload: 'none' },
+      { preload: 'require' }, // test/fixtures/apps has no config file
+      { preload: 'require', cwd: join(FIXTURES, 'configs', 'webhook-absent') }, // a config file without the function
+    ];
     const answers = [];
-    for (const preload of ['none', 'require']) {
-      // test/fixtures/apps has no config file.
-      const app = await startApp(RAW, { preload, collector, env: { README_WEBHOOK_SECRET: SECRET } });
+    for (const { preload, cwd } of runs) {
+      collector.store.clear();
+      const app = await startApp(RAW, { preload, cwd, collector, env: { README_WEBHOOK_SECRET: SECRET } });
       try {
+        // Right after listening: with a config file, this call waits for it to load, then goes to the app.
         const res = await callWebhook(app, { body });
-        answers.push({ status: res.status, headers: comparableHeaders(res.rawHeaders), body: res.body.toString('utf8') });
         if (preload === 'require') await waitForLogs(collector, 1, { filter: byPath('/readme-webhook', 'POST') });
+        const emit = json(await request(`${app.url}/__emit`));
+        answers.push({ status: res.status, headers: comparableHeaders(res.rawHeaders), body: res.body.toString('utf8'), emit });
       } finally {
         await app.stop();
       }
     }
     expect(answers[1]).to.deep.equal(answers[0]);
-    expect(JSON.parse(answers[1].body)).to.deep.equal({ app: 'http', method: 'POST', url: '/readme-webhook', body });
+    expect(answers[2]).to.deep.equal(answers[0]);
+    expect(JSON.parse(answers[0].body)).to.deep.equal({ app: 'http', method: 'POST', url: '/readme-webhook', body });
   });
 
   it('with no secret to be had (the lookup refuses), the call is passed to the app, with one warning', async () => {
