@@ -88,7 +88,7 @@ export function setupPage(input: SetupPageInput): string {
       const [kind, text] = MESSAGES[answer.webhookError] || ['ok', 'Verified: this developer would see these keys.'];
       status.className = 'status ' + kind;
       status.textContent = text;
-      out.textContent = JSON.stringify(answer.error !== undefined ? answer.error : answer.user, null, 2);
+      out.textContent = answer.error !== undefined ? String(answer.error) : JSON.stringify(answer.user, null, 2) || '';
     } catch (err) {
       status.className = 'status fail';
       status.textContent = 'The test could not run: ' + err.message;
