@@ -65,7 +65,8 @@ function dispatch(server: unknown, original: Emit, args: unknown[], req: Incomin
   const routes = current;
   const route = routes?.route(req);
   if (!routes || !route) return original.apply(server, args);
-  void routes.handle(route, req, res, () => original.apply(server, args));
+  // Handed on outside our promise chain: what the app's handler throws stays an uncaught exception, as without us.
+  void routes.handle(route, req, res, () => process.nextTick(() => original.apply(server, args)));
   return true;
 }
 
@@ -77,7 +78,7 @@ function wrapEmit(original: Emit): Emit {
     const r = req as IncomingMessage;
     const hold = loading;
     if (hold && r.method === 'POST' && pathOf(r.url) === hold.path) {
-      void hold.ready.then(() => dispatch(this, original, args, r, res as ServerResponse));
+      void hold.ready.then(() => process.nextTick(() => dispatch(this, original, args, r, res as ServerResponse)));
       return true;
     }
     return dispatch(this, original, args, r, res as ServerResponse);

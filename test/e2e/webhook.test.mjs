@@ -158,6 +158,14 @@ describe('Personalized Docs webhook', function () {
       const body = JSON.stringify({ email: 'owlbert@example.com' });
       expect(json(await callWebhook(app, { body }))).to.deep.equal({ app: 'http', method: 'POST', url: '/readme-webhook', body });
       expect(app.stderr()).to.include('no webhook secret');
+      // What the app's handler throws for a call handed on stays its own uncaught exception, unanswered by us.
+      const thrown = request(`${app.url}/readme-webhook`, { method: 'POST', headers: { 'x-app-throws': '1' }, body }).catch((err) => err);
+      for (const deadline = Date.now() + 8000; !app.stdout().includes('uncaught: the app threw'); ) {
+        if (Date.now() > deadline) throw new Error(`the app's exception never reached it:\n${app.stdout()}`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      await app.stop();
+      expect(await thrown).to.be.an('error');
     } finally {
       await app.stop();
     }
