@@ -254,4 +254,20 @@ describe('Personalized Docs webhook', function () {
       await app.stop();
     }
   });
+
+  it('Fastify, Koa, Hapi (ESM) and NestJS apps get the same answer, and keep serving their own routes', async function () {
+    this.timeout(60_000); // four app starts on a loaded CI box
+    for (const file of ['fastify5.cjs', 'koa.mjs', 'hapi.mjs', 'nest-fastify.cjs']) {
+      const app = await startApp(join(FIXTURES, 'apps', file), { preload: file.endsWith('.mjs') ? 'import' : 'require', cwd: CONFIG_DIR, env: { README_WEBHOOK_SECRET: SECRET } });
+      try {
+        const res = await callWebhook(app);
+        expect(res.status, file).to.equal(200);
+        expect(json(res), file).to.deep.equal(OWLBERT);
+        expect(json(await callWebhook(app, { signature: null })), file).to.deep.equal({ error: 'Missing Signature' });
+        expect((await request(`${app.url}/users/7`)).status, file).to.equal(200);
+      } finally {
+        await app.stop();
+      }
+    }
+  });
 });
