@@ -14,6 +14,8 @@ import { readCachedBaseUrl } from './transport/base-url';
 import { pipelineSettings, type Stats, emptyStats } from './transport/settings';
 import { createSink, type Sink } from './transport/sink';
 import type { Options } from './types';
+import { holdEarlyWebhooksIfConfigFile, installWebhook } from './webhook/intercept';
+import { handledByWebhook, type WebhookRoutes } from './webhook/routes';
 import { basename } from 'node:path';
 
 const DEFAULT_FLUSH_TIMEOUT_MS = 5_000;
@@ -33,6 +35,8 @@ export class Agent {
   private dirty = false;
   private skipped = 0;
   private readonly maxBodyFromEnv: number;
+  /** Set when the config defines getUserByEmail: the requests it answers are not the app's, so not logged. */
+  private webhook: WebhookRoutes | undefined;
 
   constructor(fileOverride?: Options) {
     this.maxBodyFromEnv = resolveConfig(undefined).config.maxBodySize;
@@ -53,6 +57,8 @@ export class Agent {
       mode,
     );
     debug(`observing HTTP servers through ${how === 'channel' ? 'diagnostics_channel' : 'Server.prototype.emit'}`);
+    // After the capture's own wrap, so a webhook call held or answered here never reaches it.
+    if (!this.config) holdEarlyWebhooksIfConfigFile(this.ready);
     process.on('beforeExit', () => {
       if (!this.dirty) return;
       this.dirty = false;
@@ -129,6 +135,8 @@ export class Agent {
       debug('disabled by README_METRICS_ENABLED/enabled');
       return;
     }
+    // Before the API-key check: with README_WEBHOOK_SECRET the webhook works without sending logs.
+    if (config.getUserByEmail) this.webhook = installWebhook({ ...config, getUserByEmail: config.getUserByEmail, metrics: () => ({ sending: this.active, stats: this.stats() }) });
     if (!config.apiKey && config.metricsServer === DEFAULT_METRICS_SERVER) {
       this.active = false;
       warnOnce('no-key', 'no README_API_KEY (or apiKey in the config file): nothing will be sent');
@@ -154,6 +162,7 @@ export class Agent {
     if (!this.active) return undefined;
     const c = this.config;
     if (c && !shouldLog(req, c)) return undefined;
+    if (this.webhook?.claims(req)) return undefined;
     const id = newLogId();
     if (c?.documentationUrlHeader && this.baseLogUrl && !res.headersSent) {
       addDocumentationUrl(res, `${this.baseLogUrl}/logs/${id}`);
@@ -171,7 +180,8 @@ export class Agent {
   }
 
   private identify(raw: RawCapture, exchange: Exchange): void {
-    if (!this.active) return;
+    // A webhook call that arrived before the config file had loaded was seen as the app's; it was not.
+    if (!this.active || handledByWebhook(exchange.req)) return;
     const fn = this.config?.groupingFunction;
     if (!fn) return this.submit(raw);
     let result: unknown;

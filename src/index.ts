@@ -3,7 +3,7 @@ import type { Stats } from './transport/settings';
 import { emptyStats } from './transport/settings';
 import type { ConfigFileExport, GroupingFunction, Options } from './types';
 
-export type { ConfigFileExport, Group, GroupingFunction, GroupingResult, Options } from './types';
+export type { ConfigFileExport, GetUserByEmail, Group, GroupingFunction, GroupingResult, Options, WebhookApiKey, WebhookUser } from './types';
 export type { Stats } from './transport/settings';
 export { verifyWebhook, WebhookVerificationError } from './webhook/verify';
 export type { WebhookErrorCode } from './webhook/verify';

@@ -17,6 +17,26 @@ export type GroupingFunction = (
   res: ServerResponse,
 ) => GroupingResult | Promise<GroupingResult>;
 
+/** One of a developer's API keys as ReadMe's docs show it; other fields (OAS security variables) are passed on as they are. */
+export interface WebhookApiKey {
+  apiKey?: string | { user: string; pass: string };
+  id?: string;
+  name?: string;
+  label?: string;
+  [extra: string]: unknown;
+}
+
+/** What ReadMe's Personalized Docs webhook answers for a developer: sent to ReadMe exactly as returned. */
+export interface WebhookUser {
+  email: string;
+  name: string;
+  keys: WebhookApiKey[];
+  [extra: string]: unknown;
+}
+
+/** Finds the developer behind an email; null or undefined: unknown (ReadMe is answered 400). May be async. */
+export type GetUserByEmail = (email: string) => WebhookUser | null | undefined | void | Promise<WebhookUser | null | undefined | void>;
+
 /** What a user may put in `readme-metrics.config.ts`. Every key also has an environment variable. */
 export interface Options {
   apiKey?: string;
@@ -63,6 +83,12 @@ export interface Options {
   groupingTimeout?: number;
   /** Redact values that have the shape of a secret (JWT, PEM key, cloud and SaaS tokens, card numbers). */
   secretScan?: boolean;
+  /** Answers ReadMe's Personalized Docs webhook on the app's own servers; defining it turns the webhook on. */
+  getUserByEmail?: GetUserByEmail;
+  /** Where the webhook is answered (POST). */
+  webhookPath?: string;
+  /** The project's webhook secret; looked up with `GET {readmeApiUrl}/v1/` (its `jwtSecret`) when unset. */
+  webhookSecret?: string;
   /** Turn the SDK off without removing the preload. */
   enabled?: boolean;
 }

@@ -42,6 +42,9 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'compression', env: 'README_COMPRESSION', parse: p.oneOf('gzip', 'none'), default: 'gzip', expected: 'gzip or none' },
   { key: 'groupingTimeout', env: 'README_GROUPING_TIMEOUT', parse: p.parsePositiveInteger, default: 1000, expected: 'milliseconds > 0' },
   { key: 'secretScan', env: 'README_SECRET_SCAN', parse: p.parseBoolean, default: true, expected: 'boolean' },
+  { key: 'getUserByEmail', parse: p.parseFunction, default: undefined, expected: 'function' },
+  { key: 'webhookPath', env: 'README_WEBHOOK_PATH', parse: p.parsePath, default: '/readme-webhook', expected: 'path starting with /' },
+  { key: 'webhookSecret', env: 'README_WEBHOOK_SECRET', parse: p.parseString, default: undefined, expected: 'string', secret: true },
   { key: 'enabled', env: 'README_METRICS_ENABLED', parse: p.parseBoolean, default: true, expected: 'boolean' },
 ];
 

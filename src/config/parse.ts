@@ -58,6 +58,13 @@ export function parseUrl(v: unknown): string {
   return s.replace(/\/+$/, '');
 }
 
+/** A URL path as the request line carries it: no query, no fragment. */
+export function parsePath(v: unknown): string {
+  const s = parseString(v);
+  if (!s.startsWith('/') || /[?#\s]/.test(s)) throw new SettingError('must be a path starting with / (no query string)');
+  return s;
+}
+
 export function parseStringList(v: unknown): string[] {
   if (typeof v === 'string') {
     return v

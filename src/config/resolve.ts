@@ -1,4 +1,4 @@
-import type { GroupingFunction, Options } from '../types';
+import type { GetUserByEmail, GroupingFunction, Options } from '../types';
 import { DEPRECATED_ALIASES, OPTIONS, type OptionSpec } from './options';
 import { describe, SettingError } from './parse';
 
@@ -30,6 +30,9 @@ export interface Config {
   compression: 'gzip' | 'none';
   groupingTimeout: number;
   secretScan: boolean;
+  getUserByEmail: GetUserByEmail | undefined;
+  webhookPath: string;
+  webhookSecret: string | undefined;
   enabled: boolean;
 }
 

@@ -80,8 +80,8 @@ describe('config: resolution', () => {
     expect(problems).to.include('groupingFunction in x.ts must be a function, got "nope"; using nothing');
   });
 
-  it('documents an environment variable for every option but the grouping function', () => {
-    expect(OPTIONS.filter((o) => !o.env).map((o) => o.key)).to.deep.equal(['groupingFunction']);
+  it('documents an environment variable for every option but the functions', () => {
+    expect(OPTIONS.filter((o) => !o.env).map((o) => o.key)).to.deep.equal(['groupingFunction', 'getUserByEmail']);
     for (const o of OPTIONS.filter((x) => x.env)) expect(o.env).to.match(/^README_[A-Z_]+$/);
   });
 });
@@ -103,6 +103,7 @@ const BAD = {
   'list of methods': [undefined, 7],
   'list of paths': [undefined, 7],
   'gzip or none': ['brotli', true],
+  'path starting with /': ['readme-webhook', '/hook?x=1'],
 };
 
 describe('config: every bad value of every option', () => {
