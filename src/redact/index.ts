@@ -4,9 +4,26 @@ import { redactJsonText } from './json';
 import { redactMultipartText } from './multipart';
 import { Policy, type RedactOptions } from './policy';
 import { redactQuery, redactUrl } from './query';
+import { redactLogSecrets } from './secrets-log';
 
 export { DEFAULT_DENYLIST, DEFAULT_DENYLIST_CONTAINS } from './defaults';
 export type { RedactOptions } from './policy';
+
+/** The redactor's options: the key rules, and whether secrets are also found by their shape (default on). */
+export type RedactorOptions = RedactOptions & { secretScan?: boolean };
+
+/**
+ * The key rules, then secretScan (src/redact/secrets*.ts) over what they left: a value the rules kept can
+ * still hold a token under a key nobody listed. `secretScan: false` turns that second pass off.
+ */
+export function createRedactor(opts: RedactorOptions): (log: MetricsLog) => void {
+  const keys = createKeyRedactor(opts);
+  if (opts.secretScan === false) return keys;
+  return (log) => {
+    keys(log);
+    redactLogSecrets(log);
+  };
+}
 
 /** Headers whose value is a URL: a secret in their query is as much a leak as one in request.url. */
 const URL_HEADERS = new Set(['referer', 'location', 'content-location']);
@@ -31,7 +48,7 @@ function looksLikeJson(text: string): boolean {
  * the query in queryString, request.url, pageref and URL-valued headers, form and multipart fields,
  * and JSON bodies. Redacted values keep their key and become "[REDACTED <length>]" / "[REDACTED]".
  */
-export function createRedactor(opts: RedactOptions): (log: MetricsLog) => void {
+function createKeyRedactor(opts: RedactOptions): (log: MetricsLog) => void {
   const policy = new Policy(opts);
   if (!policy.active) return () => {};
   const field = (name: string): boolean => policy.flatRedacted(name, false);

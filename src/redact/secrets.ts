@@ -1,0 +1,255 @@
+import { CARD, FORMATS_BY_FIRST, isCardNumber, PEM_BEGIN, PEM_END, PEM_REST } from './secret-formats';
+
+// Secrets found by their shape (secretScan). Every log passes through here, so the common case, a text
+// with nothing that could start a token, must cost next to nothing: the scan only looks for a few anchors
+// (`_`, `-`, `eyJ`, `A`, `S`, the Slack webhook host, runs of digits) with indexOf and one digit regex, and
+// runs a format's regex only at the word an anchor sits in.
+
+/** How a text is written, which decides what a match's replacement and boundaries look like. */
+export enum Written {
+  /** A plain value: a header, a decoded query or form value, a text body. */
+  Plain,
+  /** The raw text of a JSON body: matches may contain escapes, and a card number may be a bare number. */
+  Json,
+  /** A raw URL or urlencoded string: replacements are percent-encoded so the URL stays a URL. */
+  Url,
+}
+
+/** The shortest secret any format matches (a 13-digit card number). */
+const MIN_LENGTH = 13;
+/** The longest prefix word before a `_` or `-` anchor (`github_pat`, `sq0atp`, `glsoat`). */
+const MAX_PREFIX = 10;
+/** Single characters and rare first characters: indexOf finds them at memchr speed. */
+const ANCHORED_AT: readonly [anchor: string, offset: number][] = [
+  ['J', 2], // eyJ, the start of every JWT ("{")
+  ['A', 0],
+  ['S', 0],
+  ['.slack.com', 5], // hooks.slack.com
+];
+/** Unrolled, because V8 skips through text far faster with \d\d\d\d than with \d{4}. */
+const CARD_GATE = /\d\d\d\d\d\d\d\d\d\d\d\d\d|\d\d\d\d[ -]\d\d\d\d[ -]\d\d\d\d|\d\d\d\d[ -]\d\d\d\d\d\d[ -]\d\d\d\d/g;
+
+function isAlnum(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** A token starts a word: no letter or digit before it, except the letter of an escape such as `\n`. */
+function startsWord(text: string, at: number): boolean {
+  return at === 0 || !isAlnum(text.charCodeAt(at - 1)) || (at > 1 && text.charCodeAt(at - 2) === 92);
+}
+
+/** End of the secret starting at `at`, or -1: tries the formats that can start with that character. */
+function tokenAt(text: string, at: number): number {
+  if (text.charCodeAt(at) === 45) return pemAt(text, at);
+  const formats = FORMATS_BY_FIRST.get(text[at]);
+  if (formats === undefined || !startsWord(text, at)) return -1;
+  for (const format of formats) {
+    format.re.lastIndex = at;
+    if (!format.re.test(text)) continue;
+    let end = format.re.lastIndex;
+    if (format.verify) {
+      const length = format.verify(text.slice(at, end));
+      if (length === 0) continue;
+      end = at + length;
+    }
+    if (end < text.length && format.tail.test(text[end])) continue;
+    return end;
+  }
+  return -1;
+}
+
+/** A PEM private key: through its END line, or to the end of its body when the text was cut off before it. */
+function pemAt(text: string, at: number): number {
+  PEM_BEGIN.lastIndex = at;
+  if (!PEM_BEGIN.test(text)) return -1;
+  const body = PEM_BEGIN.lastIndex;
+  PEM_REST.lastIndex = body;
+  PEM_REST.test(text);
+  const rest = PEM_REST.lastIndex;
+  PEM_END.lastIndex = body;
+  const end = PEM_END.exec(text);
+  // The END line counts only when nothing but key material lies between it and BEGIN.
+  return end !== null && end.index <= rest ? PEM_END.lastIndex : rest;
+}
+
+/** Where the word holding an anchor at `h` starts, when it is short enough to be a prefix; -1 otherwise. */
+function prefixStart(text: string, h: number): number {
+  let w = h;
+  while (w > 0 && isAlnum(text.charCodeAt(w - 1))) if (h - --w > MAX_PREFIX) return -1;
+  return w;
+}
+
+/**
+ * Characters that can end the prefix word before a `_` or `-` anchor (ghp_, sk_, npm_, glpat-, xoxb-, sk-,
+ * PMAK-, AGE-, and `-` itself for -----BEGIN): most dashes of UUIDs and dates are turned away by this alone.
+ */
+const ENDS_PREFIX = new Uint8Array(128);
+for (const c of 'abefhkmnoprstuKE01-') ENDS_PREFIX[c.charCodeAt(0)] = 1;
+
+/**
+ * The same prefixes as one regex each, for texts full of `_` or `-` (UUIDs, dates, snake_case keys):
+ * past a few turned-away hits, one regex pass costs less than an indexOf call per hit.
+ */
+const PREFIXED: Record<string, RegExp> = {
+  _: /(?:gh[pousr]|github|[rs]k|whsec|npm|rdme|shp(?:at|ca|pa|ss)|hf|do[opr]|lin)_/g,
+  '-': /(?:gl(?:pat|ptt|dt|rt|soat|cbt)|xox[abeprs]|xapp|sk|sq0atp|sq0csp|PMAK|AGE)-|-----BEGIN/g,
+};
+const MAX_MISSES = 8;
+
+/** Scans for `_` or `-`, the character after a token's prefix word. */
+function scanSeparator(text: string, anchor: string, found: number[]): void {
+  let from = 0;
+  let misses = 0;
+  for (;;) {
+    const h = text.indexOf(anchor, from);
+    if (h === -1) return;
+    if (++misses > MAX_MISSES) return scanPrefixed(text, PREFIXED[anchor], h, found);
+    from = h + 1;
+    const before = text.charCodeAt(h - 1);
+    if (before < 128 && ENDS_PREFIX[before] === 0 && text.charCodeAt(h + 1) !== 45) continue;
+    const at = prefixStart(text, h);
+    const end = at === -1 ? -1 : tokenAt(text, at);
+    if (end > h) {
+      found.push(at, end);
+      from = end;
+    }
+  }
+}
+
+function scanPrefixed(text: string, re: RegExp, from: number, found: number[]): void {
+  // The prefix may have started before `from`: back up over the word it sits in.
+  re.lastIndex = Math.max(0, from - MAX_PREFIX);
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    const end = startsWord(text, m.index) ? tokenAt(text, m.index) : -1;
+    if (end === -1) continue;
+    found.push(m.index, end);
+    re.lastIndex = end;
+  }
+}
+
+/** Scans for an anchor that sits `offset` characters into a token. */
+function scanAt(text: string, anchor: string, offset: number, found: number[]): void {
+  let from = offset;
+  for (;;) {
+    const h = text.indexOf(anchor, from);
+    if (h === -1) return;
+    from = h + 1;
+    const end = tokenAt(text, h - offset);
+    if (end > h) {
+      found.push(h - offset, end);
+      from = end;
+    }
+  }
+}
+
+/** `_ . - +` before a run of digits make it part of an id, a decimal, a range or a phone number. */
+function continuesBefore(c: number): boolean {
+  return c === 95 || c === 46 || c === 45 || c === 43;
+}
+
+function cardEnd(text: string, at: number): number {
+  CARD.lastIndex = at;
+  if (!CARD.test(text)) return -1;
+  const end = CARD.lastIndex;
+  const next = text.charCodeAt(end);
+  if (isAlnum(next) || next === 95) return -1;
+  // A decimal part, a range, or one more group in the same layout: a longer number, not a card.
+  const separator = text.charCodeAt(at + 4);
+  if ((next === 46 || next === 45 || (next === separator && !isDigit(separator))) && isDigit(text.charCodeAt(end + 1))) return -1;
+  const digits = text.slice(at, end).replace(/[ -]/g, '');
+  return isCardNumber(digits) ? end : -1;
+}
+
+function scanCards(text: string, found: number[]): void {
+  CARD_GATE.lastIndex = 0;
+  for (let m = CARD_GATE.exec(text); m !== null; m = CARD_GATE.exec(text)) {
+    const at = m.index;
+    const end = startsWord(text, at) && (at === 0 || !continuesBefore(text.charCodeAt(at - 1))) ? cardEnd(text, at) : -1;
+    if (end !== -1) {
+      found.push(at, end);
+      CARD_GATE.lastIndex = end;
+      continue;
+    }
+    // Not a card here: move past this run of digits, so its tail is not read as a number of its own.
+    let j = at;
+    while (isDigit(text.charCodeAt(j))) j++;
+    CARD_GATE.lastIndex = j;
+  }
+}
+
+/** The secrets in a text as sorted, disjoint [start, end) pairs; empty when there are none. */
+export function findSecrets(text: string): number[] {
+  const found: number[] = [];
+  if (text.length < MIN_LENGTH) return found;
+  scanSeparator(text, '_', found);
+  scanSeparator(text, '-', found);
+  for (const [anchor, offset] of ANCHORED_AT) scanAt(text, anchor, offset, found);
+  scanCards(text, found);
+  return found.length <= 2 ? found : merged(found);
+}
+
+function merged(found: number[]): number[] {
+  const pairs: [number, number][] = [];
+  for (let k = 0; k < found.length; k += 2) pairs.push([found[k], found[k + 1]]);
+  pairs.sort((a, b) => a[0] - b[0]);
+  const out: number[] = [];
+  for (const [s, e] of pairs) {
+    const last = out.length - 1;
+    if (last > 0 && s <= out[last]) out[last] = Math.max(out[last], e);
+    else out.push(s, e);
+  }
+  return out;
+}
+
+/** The length a reader of the decoded JSON string sees: `\n` in a PEM key is one character. */
+function decodedLength(raw: string): number {
+  if (!raw.includes('\\')) return raw.length;
+  try {
+    return (JSON.parse(`"${raw.replace(/\\$/, '')}"`) as string).length;
+  } catch {
+    return raw.length;
+  }
+}
+
+/** Tracks whether positions of a JSON text, asked in increasing order, fall inside a string. */
+function stringTracker(text: string): (pos: number) => boolean {
+  let at = 0;
+  let inside = false;
+  return (pos) => {
+    for (; at < pos; at++) {
+      const c = text.charCodeAt(at);
+      if (c === 92 && inside) at++;
+      else if (c === 34) inside = !inside;
+    }
+    return inside;
+  };
+}
+
+/**
+ * The text with every secret replaced by "[REDACTED <n>]" (n: the secret's length); undefined when it
+ * holds none. Everything around a secret keeps its bytes.
+ */
+export function redactSecrets(text: string, written: Written = Written.Plain): string | undefined {
+  const found = findSecrets(text);
+  if (found.length === 0) return undefined;
+  const inString = written === Written.Json ? stringTracker(text) : undefined;
+  let out = '';
+  let last = 0;
+  for (let k = 0; k < found.length; k += 2) {
+    const start = found[k];
+    const end = found[k + 1];
+    const secret = text.slice(start, end);
+    let replacement: string;
+    if (inString && !inString(start)) replacement = '"[REDACTED]"'; // a card number written as a JSON number
+    else if (written === Written.Json) replacement = `[REDACTED ${decodedLength(secret)}]`;
+    else if (written === Written.Url) replacement = `%5BREDACTED%20${secret.length}%5D`;
+    else replacement = `[REDACTED ${secret.length}]`;
+    out += text.slice(last, start) + replacement;
+    last = end;
+  }
+  return out + text.slice(last);
+}
