@@ -55,8 +55,11 @@ function openAiLength(match: string): number {
 
 export const PEM_BEGIN = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/y;
 export const PEM_END = /-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/g;
-/** The body of a key cut off before its END line (a truncated capture): base64, line breaks, headers, `\n` escapes. */
-export const PEM_REST = /[A-Za-z0-9+/=\s\\:,-]*/y;
+/**
+ * The body of a key cut off before its END line (a truncated capture): base64 and line breaks (also as
+ * `\n` escapes in JSON), and the `Name: value` header lines of an encrypted key.
+ */
+export const PEM_REST = /(?:[A-Za-z0-9+/=\r\n]|\\[rn]|[A-Z][A-Za-z-]*: [^\r\n\\"]*)*/y;
 
 const f = (name: string, re: RegExp, tail: RegExp, verify?: (m: string) => number): SecretFormat => ({ name, first: firstChars(re), re, tail, verify });
 

@@ -33,6 +33,10 @@ function isAlnum(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 }
 
+function isSpace(c: number): boolean {
+  return c === 32 || c === 10 || c === 13 || c === 9;
+}
+
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
@@ -73,13 +77,17 @@ function pemAt(text: string, at: number): number {
   PEM_END.lastIndex = body;
   const end = PEM_END.exec(text);
   // The END line counts only when nothing but key material lies between it and BEGIN.
-  return end !== null && end.index <= rest ? PEM_END.lastIndex : rest;
+  if (end !== null && end.index <= rest) return PEM_END.lastIndex;
+  let cut = rest;
+  while (cut > body && isSpace(text.charCodeAt(cut - 1))) cut--;
+  return cut;
 }
 
 /** Where the word holding an anchor at `h` starts, when it is short enough to be a prefix; -1 otherwise. */
 function prefixStart(text: string, h: number): number {
   let w = h;
-  while (w > 0 && isAlnum(text.charCodeAt(w - 1))) if (h - --w > MAX_PREFIX) return -1;
+  // The letter of an escape (`\n` in JSON, `\t`) ends the word: the prefix starts after it.
+  while (w > 0 && isAlnum(text.charCodeAt(w - 1)) && text.charCodeAt(w - 2) !== 92) if (h - --w > MAX_PREFIX) return -1;
   return w;
 }
 
@@ -88,7 +96,7 @@ function prefixStart(text: string, h: number): number {
  * PMAK-, AGE-, and `-` itself for -----BEGIN): most dashes of UUIDs and dates are turned away by this alone.
  */
 const ENDS_PREFIX = new Uint8Array(128);
-for (const c of 'abefhkmnoprstuKE01-') ENDS_PREFIX[c.charCodeAt(0)] = 1;
+for (const c of 'abcefikmnoprstuKE-') ENDS_PREFIX[c.charCodeAt(0)] = 1;
 
 /**
  * The same prefixes as one regex each, for texts full of `_` or `-` (UUIDs, dates, snake_case keys):
@@ -96,7 +104,7 @@ for (const c of 'abefhkmnoprstuKE01-') ENDS_PREFIX[c.charCodeAt(0)] = 1;
  */
 const PREFIXED: Record<string, RegExp> = {
   _: /(?:gh[pousr]|github|[rs]k|whsec|npm|rdme|shp(?:at|ca|pa|ss)|hf|do[opr]|lin)_/g,
-  '-': /(?:gl(?:pat|ptt|dt|rt|soat|cbt)|xox[abeprs]|xapp|sk|sq0atp|sq0csp|PMAK|AGE)-|-----BEGIN/g,
+  '-': /(?:gl(?:pat|ptt|dt|rt|soat|cbt)|xox[abeprs]|xapp|sk|sq0atp|sq0csp|pypi|PMAK|AGE)-|-----BEGIN/g,
 };
 const MAX_MISSES = 8;
 
@@ -131,6 +139,15 @@ function scanPrefixed(text: string, re: RegExp, from: number, found: number[]): 
   }
 }
 
+const SCHEME = /https?:(?:\\?\/){2}$/;
+
+/** A URL-shaped token (the Slack webhook) goes with its scheme: `https://` alone left behind says nothing. */
+function schemeBefore(text: string, at: number): number {
+  if (text.charCodeAt(at - 1) !== 47) return 0;
+  const m = SCHEME.exec(text.slice(Math.max(0, at - 10), at));
+  return m === null ? 0 : m[0].length;
+}
+
 /** Scans for an anchor that sits `offset` characters into a token. */
 function scanAt(text: string, anchor: string, offset: number, found: number[]): void {
   let from = offset;
@@ -140,7 +157,7 @@ function scanAt(text: string, anchor: string, offset: number, found: number[]): 
     from = h + 1;
     const end = tokenAt(text, h - offset);
     if (end > h) {
-      found.push(h - offset, end);
+      found.push(h - offset - schemeBefore(text, h - offset), end);
       from = end;
     }
   }
