@@ -83,7 +83,7 @@ export const FORMATS: readonly SecretFormat[] = [
   f('slack-app-token', /xapp-\d-[A-Z0-9]+-\d+-[a-z0-9]+/y, ALNUM),
   f('slack-webhook', /hooks\.slack\.com(?:\\?\/)(?:services|workflows|triggers)(?:\\?\/)(?:[A-Za-z0-9_+-]|\\?\/){20,}/y, ALNUM),
   f('stripe-key', /[rs]k_(?:live|test|prod)_[A-Za-z0-9]{16,247}/y, ALNUM),
-  f('stripe-webhook-secret', /whsec_[A-Za-z0-9+/]{32,}/y, ALNUM),
+  f('stripe-webhook-secret', /whsec_[A-Za-z0-9]{32,}/y, ALNUM),
   f('npm-token', /npm_[A-Za-z0-9]{36}/y, ALNUM),
   f('anthropic-key', /sk-ant-(?:api|admin|sid|oat|ort)\d\d-[A-Za-z0-9_-]{32,}/y, BASE64URL),
   f('openai-key', /sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}/y, BASE64URL, openAiLength),

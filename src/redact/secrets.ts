@@ -9,7 +9,7 @@ import { CARD, FORMATS_BY_FIRST, isCardNumber, PEM_BEGIN, PEM_END, PEM_REST } fr
 export enum Written {
   /** A plain value: a header, a decoded query or form value, a text body. */
   Plain,
-  /** The raw text of a JSON body: matches may contain escapes, and a card number may be a bare number. */
+  /** The raw text of a JSON body: matches may contain escapes; bare numbers are numbers, not card numbers. */
   Json,
   /** A raw URL or urlencoded string: replacements are percent-encoded so the URL stays a URL. */
   Url,
@@ -256,17 +256,20 @@ export function redactSecrets(text: string, written: Written = Written.Plain): s
   const inString = written === Written.Json ? stringTracker(text) : undefined;
   let out = '';
   let last = 0;
+  let changed = false;
   for (let k = 0; k < found.length; k += 2) {
     const start = found[k];
     const end = found[k + 1];
+    // Digits outside a JSON string are a number: an id or an amount, never a card (payment APIs send cards as strings).
+    if (inString && !inString(start)) continue;
     const secret = text.slice(start, end);
     let replacement: string;
-    if (inString && !inString(start)) replacement = '"[REDACTED]"'; // a card number written as a JSON number
-    else if (written === Written.Json) replacement = `[REDACTED ${decodedLength(secret)}]`;
+    if (written === Written.Json) replacement = `[REDACTED ${decodedLength(secret)}]`;
     else if (written === Written.Url) replacement = `%5BREDACTED%20${secret.length}%5D`;
     else replacement = `[REDACTED ${secret.length}]`;
     out += text.slice(last, start) + replacement;
     last = end;
+    changed = true;
   }
-  return out + text.slice(last);
+  return changed ? out + text.slice(last) : undefined;
 }

@@ -86,15 +86,15 @@ describe('secretScan: JSON text', () => {
     expect(JSON.parse(redactSecrets(text, Written.Json)).log).to.equal(`line one\n${R(gh)}\tnext`);
   });
 
-  it('replaces a card number written as a bare JSON number with a string, and keeps the document valid', () => {
+  it('leaves bare JSON numbers alone (ids, amounts), and redacts the same digits in a string', () => {
     const text = '{"n":4111111111111111,"list":[5555555555554444,378282246310005],"s":"4111111111111111"}';
-    const out = redactSecrets(text, Written.Json);
-    expect(JSON.parse(out)).to.deep.equal({ n: '[REDACTED]', list: ['[REDACTED]', '[REDACTED]'], s: '[REDACTED 16]' });
+    expect(redactSecrets(text, Written.Json)).to.equal('{"n":4111111111111111,"list":[5555555555554444,378282246310005],"s":"[REDACTED 16]"}');
+    expect(redactSecrets('[4111111111111111]', Written.Json)).to.equal(undefined);
   });
 
   it('does not count quotes of a string it has passed as opening one (escaped quotes)', () => {
-    const text = '{"a":"say \\"hi\\"","n":4111111111111111}';
-    expect(JSON.parse(redactSecrets(text, Written.Json))).to.deep.equal({ a: 'say "hi"', n: '[REDACTED]' });
+    const text = '{"a":"say \\"hi\\" 4111111111111111","n":4111111111111111}';
+    expect(JSON.parse(redactSecrets(text, Written.Json))).to.deep.equal({ a: 'say "hi" [REDACTED 16]', n: 4111111111111111 });
   });
 });
 
