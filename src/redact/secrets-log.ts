@@ -1,5 +1,5 @@
 import type { HarContent, HarEntry, MetricsLog, NameValue, PostData, PostDataParam } from '../har/types';
-import { redactSecrets, Written } from './secrets';
+import { findSecrets, redactSecrets, Written } from './secrets';
 import { redactUrlSecrets } from './secrets-url';
 
 // secretScan over a built log: every value that leaves, after the key rules have run. Values already
@@ -58,13 +58,14 @@ function fileParam(p: PostDataParam): void {
   if (redacted !== undefined) p.value = value.slice(0, comma + 1) + Buffer.from(redacted, 'utf8').toString('base64');
 }
 
-function postData(pd: PostData): void {
-  if (pd.params) {
-    for (const p of pd.params) {
-      if (p.fileName !== undefined) fileParam(p);
-      else if (p.value !== undefined) p.value = plain(p.value);
-    }
+function params(list: PostDataParam[]): void {
+  for (const p of list) {
+    if (p.fileName !== undefined) fileParam(p);
+    else if (p.value !== undefined) p.value = plain(p.value);
   }
+}
+
+function postDataText(pd: PostData): void {
   if (pd.text === undefined || pd.text === '' || pd.encoding === 'base64') return;
   pd.text = body(pd.text, pd.mimeType) ?? pd.text;
 }
@@ -74,17 +75,42 @@ function content(c: HarContent): void {
   c.text = body(c.text, c.mimeType) ?? c.text;
 }
 
+/** The short values of an entry: headers, query values, cookies, form fields, URLs. */
+function flatValues(e: HarEntry): string[] {
+  const { request: req, response: res } = e;
+  const out = [req.url, e.pageref, res.redirectURL];
+  for (const list of [req.headers, res.headers, req.queryString, req.cookies, res.cookies]) for (const v of list) out.push(v.value);
+  for (const p of req.postData?.params ?? []) if (p.fileName === undefined && p.value !== undefined) out.push(p.value);
+  return out;
+}
+
+/**
+ * False when none of an entry's short values can hold a secret, decided by one scan of them all joined:
+ * a log's dozens of headers then cost one pass, not one per value. A secret found alone is found joined
+ * (a line break is a word boundary like the ends of a value); escaped URLs always get the full pass.
+ */
+function flatMayHoldSecrets(e: HarEntry): boolean {
+  const { request: req, response: res } = e;
+  for (const u of [req.url, e.pageref, res.redirectURL]) if (u.includes('%') || u.includes('+')) return true;
+  return findSecrets(flatValues(e).join('\n')).length > 0;
+}
+
 function entry(e: HarEntry): void {
   const { request: req, response: res } = e;
-  headers(req.headers);
-  headers(res.headers);
-  pairs(req.queryString);
-  pairs(req.cookies);
-  pairs(res.cookies);
-  req.url = url(req.url);
-  e.pageref = url(e.pageref);
-  if (res.redirectURL) res.redirectURL = url(res.redirectURL);
-  if (req.postData) postData(req.postData);
+  if (flatMayHoldSecrets(e)) {
+    headers(req.headers);
+    headers(res.headers);
+    pairs(req.queryString);
+    pairs(req.cookies);
+    pairs(res.cookies);
+    req.url = url(req.url);
+    e.pageref = url(e.pageref);
+    if (res.redirectURL) res.redirectURL = url(res.redirectURL);
+    if (req.postData?.params) params(req.postData.params);
+  } else if (req.postData?.params) {
+    for (const p of req.postData.params) if (p.fileName !== undefined) fileParam(p);
+  }
+  if (req.postData) postDataText(req.postData);
   content(res.content);
 }
 

@@ -92,50 +92,35 @@ function prefixStart(text: string, h: number): number {
 }
 
 /**
- * Characters that can end the prefix word before a `_` or `-` anchor (ghp_, sk_, npm_, glpat-, xoxb-, sk-,
- * PMAK-, AGE-, and `-` itself for -----BEGIN): most dashes of UUIDs and dates are turned away by this alone.
+ * The last two characters of every prefix word before a `_` or `-` anchor, as a table over character
+ * pairs: one lookup turns away nearly every other `_` and `-` (snake_case keys, UUIDs, dates) unexamined.
  */
-const ENDS_PREFIX = new Uint8Array(128);
-for (const c of 'abcefikmnoprstuKE-') ENDS_PREFIX[c.charCodeAt(0)] = 1;
-
-/**
- * The same prefixes as one regex each, for texts full of `_` or `-` (UUIDs, dates, snake_case keys):
- * past a few turned-away hits, one regex pass costs less than an indexOf call per hit.
- */
-const PREFIXED: Record<string, RegExp> = {
-  _: /(?:gh[pousr]|github|[rs]k|whsec|npm|rdme|shp(?:at|ca|pa|ss)|hf|do[opr]|lin)_/g,
-  '-': /(?:gl(?:pat|ptt|dt|rt|soat|cbt)|xox[abeprs]|xapp|sk|sq0atp|sq0csp|pypi|PMAK|AGE)-|-----BEGIN/g,
-};
-const MAX_MISSES = 8;
+function pairTable(prefixes: readonly string[]): Uint8Array {
+  const table = new Uint8Array(128 * 128);
+  for (const p of prefixes) table[p.charCodeAt(p.length - 2) * 128 + p.charCodeAt(p.length - 1)] = 1;
+  return table;
+}
+const BEFORE_UNDERSCORE = pairTable(['ghp', 'gho', 'ghu', 'ghs', 'ghr', 'github', 'sk', 'rk', 'whsec', 'npm', 'rdme', 'shpat', 'shpca', 'shppa', 'shpss', 'hf', 'dop', 'dor', 'doo', 'lin']);
+const BEFORE_DASH = pairTable(['glpat', 'glptt', 'gldt', 'glrt', 'glsoat', 'glcbt', 'xoxa', 'xoxb', 'xoxe', 'xoxp', 'xoxr', 'xoxs', 'xapp', 'sk', 'sq0atp', 'sq0csp', 'pypi', 'PMAK', 'AGE']);
 
 /** Scans for `_` or `-`, the character after a token's prefix word. */
 function scanSeparator(text: string, anchor: string, found: number[]): void {
+  const table = anchor === '_' ? BEFORE_UNDERSCORE : BEFORE_DASH;
   let from = 0;
-  let misses = 0;
   for (;;) {
     const h = text.indexOf(anchor, from);
     if (h === -1) return;
-    if (++misses > MAX_MISSES) return scanPrefixed(text, PREFIXED[anchor], h, found);
     from = h + 1;
-    const before = text.charCodeAt(h - 1);
-    if (before < 128 && ENDS_PREFIX[before] === 0 && text.charCodeAt(h + 1) !== 45) continue;
+    const a = text.charCodeAt(h - 2);
+    const b = text.charCodeAt(h - 1);
+    // `-----BEGIN` is the one token whose anchor has no prefix word: its dashes follow each other.
+    if (!(a < 128 && b < 128 && table[a * 128 + b] === 1) && text.charCodeAt(h + 1) !== 45) continue;
     const at = prefixStart(text, h);
     const end = at === -1 ? -1 : tokenAt(text, at);
     if (end > h) {
       found.push(at, end);
       from = end;
     }
-  }
-}
-
-function scanPrefixed(text: string, re: RegExp, from: number, found: number[]): void {
-  // The prefix may have started before `from`: back up over the word it sits in.
-  re.lastIndex = Math.max(0, from - MAX_PREFIX);
-  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-    const end = startsWord(text, m.index) ? tokenAt(text, m.index) : -1;
-    if (end === -1) continue;
-    found.push(m.index, end);
-    re.lastIndex = end;
   }
 }
 
