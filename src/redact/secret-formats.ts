@@ -1,3 +1,5 @@
+import { cacheKey } from './memo';
+
 // The token formats secretScan recognises, as their issuers publish them (and as gitleaks, GitHub secret
 // scanning and Sentry's scrubber define them). High confidence only: each has a fixed prefix, a fixed
 // alphabet and length, or a checksum, so ordinary ids, hashes, base64, dates and phone numbers never match.
@@ -21,18 +23,29 @@ export interface SecretFormat {
 const ALNUM = /[A-Za-z0-9]/;
 const BASE64URL = /[A-Za-z0-9_-]/;
 
+/** Decoded JWT headers by their base64url text: an API's tokens share a handful of headers. */
+const jwtHeaders = new Map<string, number>();
+const MAX_JWT_HEADERS = 256;
+
+/** 0 when the header part is not a JOSE header (a JSON object with `alg`), else 3 (JWS) or 5 (JWE) parts. */
+function jwtParts(header: string): number {
+  const known = jwtHeaders.get(header);
+  if (known !== undefined) return known;
+  let parts = 0;
+  try {
+    const h = JSON.parse(Buffer.from(header, 'base64url').toString('utf8')) as unknown;
+    if (h !== null && typeof h === 'object' && typeof (h as { alg?: unknown }).alg === 'string') parts = typeof (h as { enc?: unknown }).enc === 'string' ? 5 : 3;
+  } catch {}
+  const copy = cacheKey(header);
+  if (copy !== undefined && jwtHeaders.size < MAX_JWT_HEADERS) jwtHeaders.set(copy, parts);
+  return parts;
+}
+
 /** JWS (3 parts) and JWE (5 parts): the header must decode to a JSON object naming an algorithm. */
 function jwtLength(match: string): number {
   const parts = match.split('.');
-  let header: unknown;
-  try {
-    header = JSON.parse(Buffer.from(parts[0], 'base64url').toString('utf8'));
-  } catch {
-    return 0;
-  }
-  if (header === null || typeof header !== 'object' || typeof (header as { alg?: unknown }).alg !== 'string') return 0;
-  const count = typeof (header as { enc?: unknown }).enc === 'string' ? 5 : 3;
-  if (parts.length < count) return 0;
+  const count = jwtParts(parts[0]);
+  if (count === 0 || parts.length < count) return 0;
   // A sentence ending right after a token ("...sig.") must keep its full stop.
   return parts.slice(0, count).join('.').length;
 }

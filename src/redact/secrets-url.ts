@@ -19,8 +19,9 @@ function decodePiece(piece: string, plusIsSpace: boolean): string | undefined {
  */
 export function redactUrlSecrets(url: string, query = false): string | undefined {
   const raw = redactSecrets(url, Written.Url);
+  // Only escapes the URL came with can hide a secret (the raw pass adds some of its own).
+  if (!url.includes('%') && !(url.includes('+') && (query || url.includes('?')))) return raw;
   let out = raw ?? url;
-  if (!out.includes('%') && !(out.includes('+') && (query || out.includes('?')))) return raw;
   const queryStart = query ? 0 : out.indexOf('?') === -1 ? out.length : out.indexOf('?');
   let changed = raw !== undefined;
   out = out.replace(PIECE, (piece: string, offset: number) => {

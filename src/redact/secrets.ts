@@ -19,12 +19,16 @@ export enum Written {
 const MIN_LENGTH = 13;
 /** The longest prefix word before a `_` or `-` anchor (`github_pat`, `sq0atp`, `glsoat`). */
 const MAX_PREFIX = 10;
-/** Single characters and rare first characters: indexOf finds them at memchr speed. */
-const ANCHORED_AT: readonly [anchor: string, offset: number][] = [
-  ['J', 2], // eyJ, the start of every JWT ("{")
-  ['A', 0],
-  ['S', 0],
-  ['.slack.com', 5], // hooks.slack.com
+/**
+ * Anchors found with indexOf (single characters and rare first characters run at memchr speed): where
+ * the token starts relative to the anchor, and the text it must start with there, checked before any
+ * regex runs (`AppleWebKit`, `Safari`, `SKU-1` are turned away by that alone).
+ */
+const ANCHORED_AT: readonly [anchor: string, offset: number, starts: RegExp][] = [
+  ['J', 2, /^ey/], // eyJ: every JWT header starts with `{"`
+  ['A', 0, /^A(?:KIA|SIA|BIA|CCA|Iza|GE-)/],
+  ['S', 0, /^S(?:G\.|K[0-9a-fA-F])/],
+  ['.slack.com', 5, /^hooks/],
 ];
 /** Unrolled, because V8 skips through text far faster with \d\d\d\d than with \d{4}. */
 const CARD_GATE = /\d\d\d\d\d\d\d\d\d\d\d\d\d|\d\d\d\d[ -]\d\d\d\d[ -]\d\d\d\d|\d\d\d\d[ -]\d\d\d\d\d\d[ -]\d\d\d\d/g;
@@ -134,12 +138,13 @@ function schemeBefore(text: string, at: number): number {
 }
 
 /** Scans for an anchor that sits `offset` characters into a token. */
-function scanAt(text: string, anchor: string, offset: number, found: number[]): void {
+function scanAt(text: string, anchor: string, offset: number, starts: RegExp, found: number[]): void {
   let from = offset;
   for (;;) {
     const h = text.indexOf(anchor, from);
     if (h === -1) return;
     from = h + 1;
+    if (!starts.test(text.slice(h - offset, h - offset + 5))) continue;
     const end = tokenAt(text, h - offset);
     if (end > h) {
       found.push(h - offset - schemeBefore(text, h - offset), end);
@@ -189,7 +194,7 @@ export function findSecrets(text: string): number[] {
   if (text.length < MIN_LENGTH) return found;
   scanSeparator(text, '_', found);
   scanSeparator(text, '-', found);
-  for (const [anchor, offset] of ANCHORED_AT) scanAt(text, anchor, offset, found);
+  for (const [anchor, offset, starts] of ANCHORED_AT) scanAt(text, anchor, offset, starts, found);
   scanCards(text, found);
   return found.length <= 2 ? found : merged(found);
 }
