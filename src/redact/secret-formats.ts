@@ -3,7 +3,9 @@ import { cacheKey } from './memo';
 // The token formats secretScan recognises, as their issuers publish them (and as gitleaks, GitHub secret
 // scanning and Sentry's scrubber define them). High confidence only: each has a fixed prefix, a fixed
 // alphabet and length, or a checksum, so ordinary ids, hashes, base64, dates and phone numbers never match.
-// Every regex is sticky: the scanner runs it at one candidate position, never over a whole text.
+// Every regex is sticky: the scanner runs it at one candidate position, never over a whole text. Every
+// repeat is bounded (and the long ones in a JWT cannot backtrack), so a text crafted to be full of
+// candidates costs at most a few hundred steps per candidate, never a pass over the rest of the text.
 
 export interface SecretFormat {
   readonly name: string;
@@ -18,6 +20,12 @@ export interface SecretFormat {
   readonly tail: RegExp;
   /** Final say on a match: its length as the secret (0: not a secret), for formats a regex cannot decide. */
   readonly verify?: (match: string) => number;
+  /**
+   * For tokens made of base64url characters: the token's first part is the whole run of such characters
+   * it starts, at most `max` long, followed by `then` (a character code) when given. The scanner checks
+   * this before running the regex, which keeps a text crafted as one long run of candidates linear.
+   */
+  readonly run?: { readonly max: number; readonly then?: number };
 }
 
 const ALNUM = /[A-Za-z0-9]/;
@@ -67,14 +75,15 @@ function openAiLength(match: string): number {
 }
 
 export const PEM_BEGIN = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/y;
-export const PEM_END = /-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/g;
+export const PEM_END = /-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/y;
 /**
  * The body of a key cut off before its END line (a truncated capture): base64 and line breaks (also as
  * `\n` escapes in JSON), and the `Name: value` header lines of an encrypted key.
  */
 export const PEM_REST = /(?:[A-Za-z0-9+/=\r\n]|\\[rn]|[A-Z][A-Za-z-]*: [^\r\n\\"]*)*/y;
 
-const f = (name: string, re: RegExp, tail: RegExp, verify?: (m: string) => number): SecretFormat => ({ name, first: firstChars(re), re, tail, verify });
+const f = (name: string, re: RegExp, tail: RegExp, verify?: (m: string) => number, run?: SecretFormat['run']): SecretFormat => ({ name, first: firstChars(re), re, tail, verify, run });
+const DOT = 46;
 
 /** The characters a format's regex can start with, read off its source: a literal, or `[rs]`-style choice. */
 function firstChars(re: RegExp): string {
@@ -85,29 +94,29 @@ function firstChars(re: RegExp): string {
 
 /** Formats keyed by the character they start with, so a candidate position tries only its own. */
 export const FORMATS: readonly SecretFormat[] = [
-  f('jwt', /eyJ[A-Za-z0-9_-]{10,}(?:\.[A-Za-z0-9_-]*){2,4}/y, BASE64URL, jwtLength),
+  f('jwt', /eyJ(?=([A-Za-z0-9_-]{10,2048}))\1(?:\.(?=([A-Za-z0-9_-]{0,16384}))\2){2,4}/y, BASE64URL, jwtLength, { max: 2051, then: DOT }),
   f('aws-access-key-id', /(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}/y, ALNUM),
   f('google-api-key', /AIza[A-Za-z0-9_-]{35}/y, BASE64URL),
   f('age-secret-key', /AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}/y, ALNUM),
   f('github-token', /gh[pousr]_[A-Za-z0-9]{36,251}/y, ALNUM),
-  f('github-fine-grained-pat', /github_pat_[A-Za-z0-9_]{60,}/y, ALNUM),
-  f('gitlab-token', /gl(?:pat|ptt|dt|rt|soat|cbt)-[A-Za-z0-9_-]{20,}(?:\.[a-z0-9]{9})?/y, ALNUM),
-  f('slack-token', /xox[abeprs]-[A-Za-z0-9-]{10,}/y, ALNUM, hasDigit),
-  f('slack-app-token', /xapp-\d-[A-Z0-9]+-\d+-[a-z0-9]+/y, ALNUM),
-  f('slack-webhook', /hooks\.slack\.com(?:\\?\/)(?:services|workflows|triggers)(?:\\?\/)(?:[A-Za-z0-9_+-]|\\?\/){20,}/y, ALNUM),
+  f('github-fine-grained-pat', /github_pat_[A-Za-z0-9_]{60,255}/y, BASE64URL, undefined, { max: 266 }),
+  f('gitlab-token', /gl(?:pat|ptt|dt|rt|soat|cbt)-[A-Za-z0-9_-]{20,300}(?:\.[a-z0-9]{9})?/y, BASE64URL, undefined, { max: 307 }),
+  f('slack-token', /xox[abeprs]-[A-Za-z0-9_-]{10,255}/y, BASE64URL, hasDigit, { max: 260 }),
+  f('slack-app-token', /xapp-\d-[A-Z0-9]{1,32}-\d{1,32}-[a-z0-9]{1,128}/y, ALNUM),
+  f('slack-webhook', /hooks\.slack\.com(?:\\?\/)(?:services|workflows|triggers)(?:\\?\/)(?:[A-Za-z0-9_+-]|\\?\/){20,200}/y, ALNUM),
   f('stripe-key', /[rs]k_(?:live|test|prod)_[A-Za-z0-9]{16,247}/y, ALNUM),
-  f('stripe-webhook-secret', /whsec_[A-Za-z0-9]{32,}/y, ALNUM),
+  f('stripe-webhook-secret', /whsec_[A-Za-z0-9]{32,128}/y, ALNUM),
   f('npm-token', /npm_[A-Za-z0-9]{36}/y, ALNUM),
-  f('anthropic-key', /sk-ant-(?:api|admin|sid|oat|ort)\d\d-[A-Za-z0-9_-]{32,}/y, BASE64URL),
-  f('openai-key', /sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}/y, BASE64URL, openAiLength),
+  f('anthropic-key', /sk-ant-(?:api|admin|sid|oat|ort)\d\d-[A-Za-z0-9_-]{32,300}/y, BASE64URL, undefined, { max: 316 }),
+  f('openai-key', /sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,300}/y, BASE64URL, openAiLength, { max: 311 }),
   f('sendgrid-key', /SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}/y, BASE64URL),
   f('twilio-api-key', /SK[0-9a-fA-F]{32}/y, ALNUM),
-  f('readme-api-key', /rdme_[a-z0-9]{30,}/y, ALNUM),
+  f('readme-api-key', /rdme_[a-z0-9]{30,128}/y, ALNUM),
   f('shopify-token', /shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}/y, ALNUM),
   f('huggingface-token', /hf_[A-Za-z]{34}/y, ALNUM),
-  f('pypi-token', /pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}/y, BASE64URL),
+  f('pypi-token', /pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,300}/y, BASE64URL, undefined, { max: 320 }),
   f('digitalocean-token', /do[opr]_v1_[a-f0-9]{64}/y, ALNUM),
-  f('square-token', /sq0(?:atp|csp)-[A-Za-z0-9_-]{22,}/y, BASE64URL),
+  f('square-token', /sq0(?:atp|csp)-[A-Za-z0-9_-]{22,128}/y, BASE64URL, undefined, { max: 135 }),
   f('postman-key', /PMAK-[a-f0-9]{24}-[a-f0-9]{34}/y, ALNUM),
   f('linear-key', /lin_api_[A-Za-z0-9]{40}/y, ALNUM),
 ];

@@ -50,12 +50,34 @@ function startsWord(text: string, at: number): boolean {
   return at === 0 || !isAlnum(text.charCodeAt(at - 1)) || (at > 1 && text.charCodeAt(at - 2) === 92);
 }
 
+function isBase64Url(c: number): boolean {
+  return isAlnum(c) || c === 45 || c === 95;
+}
+
+// The run of base64url characters last measured: hits in the same run share its end, so a text that is
+// one long run of candidates ("sk-sk-sk-...") is walked once, not once per candidate.
+let runFrom = 0;
+let runTo = -1;
+
+function runEnd(text: string, at: number): number {
+  if (at >= runFrom && at < runTo) return runTo;
+  let end = at;
+  while (end < text.length && isBase64Url(text.charCodeAt(end))) end++;
+  runFrom = at;
+  runTo = end;
+  return end;
+}
+
 /** End of the secret starting at `at`, or -1: tries the formats that can start with that character. */
 function tokenAt(text: string, at: number): number {
   if (text.charCodeAt(at) === 45) return pemAt(text, at);
   const formats = FORMATS_BY_FIRST.get(text[at]);
   if (formats === undefined || !startsWord(text, at)) return -1;
   for (const format of formats) {
+    if (format.run) {
+      const end = runEnd(text, at);
+      if (end - at > format.run.max || (format.run.then !== undefined && text.charCodeAt(end) !== format.run.then)) continue;
+    }
     format.re.lastIndex = at;
     if (!format.re.test(text)) continue;
     let end = format.re.lastIndex;
@@ -78,10 +100,9 @@ function pemAt(text: string, at: number): number {
   PEM_REST.lastIndex = body;
   PEM_REST.test(text);
   const rest = PEM_REST.lastIndex;
-  PEM_END.lastIndex = body;
-  const end = PEM_END.exec(text);
-  // The END line counts only when nothing but key material lies between it and BEGIN.
-  if (end !== null && end.index <= rest) return PEM_END.lastIndex;
+  // The END line counts only right after the key material.
+  PEM_END.lastIndex = rest;
+  if (PEM_END.test(text)) return PEM_END.lastIndex;
   let cut = rest;
   while (cut > body && isSpace(text.charCodeAt(cut - 1))) cut--;
   return cut;
@@ -192,6 +213,7 @@ function scanCards(text: string, found: number[]): void {
 export function findSecrets(text: string): number[] {
   const found: number[] = [];
   if (text.length < MIN_LENGTH) return found;
+  runTo = -1;
   scanSeparator(text, '_', found);
   scanSeparator(text, '-', found);
   for (const [anchor, offset, starts] of ANCHORED_AT) scanAt(text, anchor, offset, starts, found);
