@@ -74,13 +74,14 @@ function openAiLength(match: string): number {
   return 0;
 }
 
-export const PEM_BEGIN = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/y;
-export const PEM_END = /-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/y;
+export const PEM_BEGIN = /-----BEGIN (?:[A-Z0-9]{1,16} ){0,4}PRIVATE KEY(?: BLOCK)?-----/y;
+export const PEM_END = /-----END (?:[A-Z0-9]{1,16} ){0,4}PRIVATE KEY(?: BLOCK)?-----/y;
 /**
  * The body of a key cut off before its END line (a truncated capture): base64 and line breaks (also as
- * `\n` escapes in JSON), and the `Name: value` header lines of an encrypted key.
+ * `\n` escapes in JSON), and the `Name: value` header lines of a legacy encrypted key (tried first, or
+ * `Proc` would be taken for base64 and the scan would stop at its `-`; bounded, so it stays linear).
  */
-export const PEM_REST = /(?:[A-Za-z0-9+/=\r\n]|\\[rn]|[A-Z][A-Za-z-]*: [^\r\n\\"]*)*/y;
+export const PEM_REST = /(?:[A-Z][A-Za-z-]{0,24}: [^\r\n\\"]{0,200}|[A-Za-z0-9+/=\r\n]|\\[rn])*/y;
 
 const f = (name: string, re: RegExp, tail: RegExp, verify?: (m: string) => number, run?: SecretFormat['run']): SecretFormat => ({ name, first: firstChars(re), re, tail, verify, run });
 const DOT = 46;

@@ -34,6 +34,7 @@ export const SECRETS = {
   'pem-ec': pem('EC PRIVATE KEY'),
   'pem-encrypted': pem('ENCRYPTED PRIVATE KEY'),
   'pem-pgp': pem('PGP PRIVATE KEY BLOCK'),
+  'pem-legacy-encrypted': `-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,${chars(HEX, 32, 10).toUpperCase()}\n\n${PEM_BODY}\n-----END RSA PRIVATE KEY-----`,
   'pem-truncated': `-----BEGIN RSA PRIVATE KEY-----\n${PEM_BODY.slice(0, 100)}`,
   'aws-akia': `AKIA${chars(UPPER, 16, 11)}`,
   'aws-asia': `ASIA${chars(UPPER, 16, 12)}`,

@@ -185,6 +185,8 @@ describe('secretScan: texts crafted full of candidates', () => {
     'fine-grained prefixes': 'github_pat_',
     'PEM headers': '-----BEGIN PRIVATE KEY-----',
     'card groups': '4111-1111-',
+    'PEM body of capitals': `-----BEGIN PRIVATE KEY-----\n${'A'.repeat(300)}`,
+    'PEM header lines': '-----BEGIN PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nProc-Type',
     'JWT headers without a payload': 'eyJhbGciOiJIUzI1NiJ9.',
   };
   for (const [name, unit] of Object.entries(crafted)) {
