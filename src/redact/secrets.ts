@@ -2,7 +2,7 @@ import { CARD, FORMATS_BY_FIRST, isCardNumber, PEM_BEGIN, PEM_END, PEM_REST } fr
 
 // Secrets found by their shape (secretScan). Every log passes through here, so the common case, a text
 // with nothing that could start a token, must cost next to nothing: the scan only looks for a few anchors
-// (`_`, `-`, `eyJ`, `A`, `S`, the Slack webhook host, runs of digits) with indexOf and one digit regex, and
+// (`_`, `-`, the `J` of `eyJ`, `A`, `S`, the Slack webhook host, runs of digits) with indexOf and one digit regex, and
 // runs a format's regex only at the word an anchor sits in.
 
 /** How a text is written, which decides what a match's replacement and boundaries look like. */
