@@ -7,9 +7,26 @@ import { redactJsonText } from './json';
 import { redactMultipartText } from './multipart';
 import { Policy, type RedactOptions } from './policy';
 import { censoring, redactQuery, redactUrl, redactUrlHeader, type ValueRule } from './query';
+import { redactLogSecrets } from './secrets-log';
 
 export { DEFAULT_DENYLIST, DEFAULT_DENYLIST_CONTAINS, DEFAULT_DENYLIST_FIELDS, DEFAULT_DENYLIST_SUFFIXES } from './defaults';
 export type { RedactOptions } from './policy';
+
+/** The redactor's options: the key rules, and whether secrets are also found by their shape (default on). */
+export type RedactorOptions = RedactOptions & { secretScan?: boolean };
+
+/**
+ * The key rules, then secretScan (src/redact/secrets*.ts) over what they left: a value the rules kept can
+ * still hold a token under a key nobody listed. `secretScan: false` turns that second pass off.
+ */
+export function createRedactor(opts: RedactorOptions): (log: MetricsLog) => void {
+  const keys = createKeyRedactor(opts);
+  if (opts.secretScan === false) return keys;
+  return (log) => {
+    keys(log);
+    redactLogSecrets(log);
+  };
+}
 
 /** Headers whose value is a URL (or holds some): a secret in their query is as much a leak as one in request.url. */
 const URL_HEADERS = new Set(['referer', 'location', 'content-location', 'link', 'refresh']);
@@ -42,7 +59,7 @@ function mayHoldKeyParam(url: string): boolean {
  * multipart fields, and JSON bodies. Redacted values keep their key and become "[REDACTED <length>]" /
  * "[REDACTED]". Whatever the lists say, a credential the built-in finder reads leaves only masked.
  */
-export function createRedactor(opts: RedactOptions): (log: MetricsLog) => void {
+function createKeyRedactor(opts: RedactOptions): (log: MetricsLog) => void {
   const policy = new Policy(opts);
   const active = policy.active;
   const field = (name: string): boolean => active && policy.flatRedacted(name, false);
