@@ -3,10 +3,12 @@
 // the app never notices, and every served request's log arrives or is counted.
 import { expect } from 'chai';
 import http from 'node:http';
+import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { entryOf, request, startApp, startCollector, waitForLogs } from '../helpers/harness.mjs';
 
 const stats = async (app) => JSON.parse((await request(`${app.url}/__stats`)).body);
+const GROUPING_CONFIG = fileURLToPath(new URL('../fixtures/configs/grouping-slow', import.meta.url));
 const IGNORE = { README_IGNORE_PATHS: '/__stats,/__flush' };
 
 /** Polls until check() returns something truthy, or fails at the deadline with what it last saw. */
@@ -247,6 +249,82 @@ describe('a Metrics API that misbehaves', function () {
       const err = app.stderr();
       expect(err).to.match(/sent \d+ log\(s\) without their bodies: the queue is over half full \(total sent without bodies: \d+; dropped: \d+\)/);
       expect(err).to.match(/dropped \d+ log\(s\): the queue is full \(total dropped: \d+; sent without bodies: \d+\)/);
+    } finally {
+      await app.stop();
+    }
+  });
+});
+
+describe('a grouping function that answers late or never', function () {
+  let collector;
+  beforeEach(async () => (collector = await startCollector()));
+  afterEach(() => collector.close());
+
+  for (const delay of ['never', '1500']) {
+    it(`${delay === 'never' ? 'never answers' : 'takes 1.5 s'}: the app is unaffected, the requests are skipped past groupingTimeout, once reported, and flush() keeps its deadline`, async () => {
+      const app = await startApp('flushable.cjs', {
+        collector,
+        cwd: GROUPING_CONFIG,
+        env: { ...IGNORE, GROUPING_DELAY: delay, README_GROUPING_TIMEOUT: '200' },
+      });
+      try {
+        const t0 = Date.now();
+        for (let i = 0; i < 20; i++) {
+          const r = await request(`${app.url}/json?late=${i}`);
+          expect(JSON.parse(r.body)).to.deep.equal({ ok: true, url: `/json?late=${i}` });
+        }
+        expect(Date.now() - t0).to.be.below(5000);
+        // Before any of them expired, flush() waits for them, but not past its deadline.
+        const { tookMs } = JSON.parse((await request(`${app.url}/__flush?ms=100`)).body);
+        expect(tookMs).to.be.within(80, 1000);
+        const s = await until('every request to be skipped', async () => {
+          const now = await stats(app);
+          return now.skipped === 20 && now;
+        });
+        expect(s).to.include({ queued: 0, dropped: 0 });
+        const flushed = JSON.parse((await request(`${app.url}/__flush?ms=2000`)).body);
+        expect(flushed.tookMs).to.be.below(1000);
+        expect(app.stderr().match(/groupingFunction did not answer within 200 ms/g)).to.have.length(1);
+        if (delay !== 'never') {
+          // Their late answers change nothing.
+          await new Promise((r) => setTimeout(r, 1600));
+          expect(await stats(app)).to.include({ skipped: 20, queued: 0 });
+          expect(collector.store.all()).to.have.length(0);
+        }
+      } finally {
+        await app.stop();
+      }
+    });
+  }
+
+  it('captures waiting for it count against the queue bounds: beyond them they are dropped and counted', async () => {
+    const app = await startApp('flushable.cjs', {
+      collector,
+      cwd: GROUPING_CONFIG,
+      env: { ...IGNORE, GROUPING_DELAY: 'never', README_GROUPING_TIMEOUT: '2000', README_MAX_QUEUE_ENTRIES: '10' },
+    });
+    try {
+      for (let i = 0; i < 30; i++) expect((await request(`${app.url}/json?waiting=${i}`)).status).to.equal(200);
+      const s = await stats(app);
+      expect(s.dropped).to.equal(20);
+      expect(app.stderr()).to.match(/dropped \d+ log\(s\): too many requests wait for the grouping function/);
+      const after = await until('the waiting ones to expire', async () => {
+        const now = await stats(app);
+        return now.skipped === 10 && now;
+      });
+      expect(after.dropped + after.skipped).to.equal(30);
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it('an answer within the deadline is logged as before', async () => {
+    const app = await startApp('flushable.cjs', { collector, cwd: GROUPING_CONFIG, env: { ...IGNORE, GROUPING_DELAY: '20', README_GROUPING_TIMEOUT: '2000' } });
+    try {
+      await request(`${app.url}/json?prompt=1`);
+      const [log] = await waitForLogs(collector, 1);
+      expect(log.group).to.include({ label: 'Late' });
+      expect((await stats(app)).skipped).to.equal(0);
     } finally {
       await app.stop();
     }
