@@ -35,7 +35,7 @@ export class Agent {
   private readonly losses = dropTotal(true);
   private readonly groupingsFull = new DropCounter('too many requests wait for the grouping function', this.losses);
   private readonly groupings = new PendingGroupings(
-    () => ({ timeoutMs: this.config?.groupingTimeout ?? 1000, maxEntries: this.config?.maxQueueEntries ?? 5000, maxBytes: this.config?.maxQueueBytes ?? 16 * 1024 * 1024 }),
+    () => ({ timeoutMs: this.config?.groupingTimeout ?? 1000, maxEntries: this.config?.maxQueueEntries ?? 0, maxBytes: this.config?.maxQueueBytes ?? 0 }),
     (n) => this.groupingExpired(n),
   );
   private dirty = false;
