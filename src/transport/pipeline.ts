@@ -234,7 +234,10 @@ export class Pipeline {
       const batch = this.queue.splice(0, this.batchSize());
       for (const j of batch) this.queueBytes -= j.length;
       this.stats.pending = this.queue.length;
-      const p: Promise<void> = this.sendBatch(batch).finally(() => {
+      const count = batch.length;
+      // sendBatch() counts every outcome itself; this only keeps a bug of ours from losing count.
+      const sent = this.sendBatch(batch).catch((err: unknown) => this.failed(count, `internal error: ${errorMessage(err)}`));
+      const p: Promise<void> = sent.finally(() => {
         this.sends.delete(p);
         if (this.queue.length >= this.settings.bufferLength) this.kick();
         else if (this.queue.length > 0) this.arm();
