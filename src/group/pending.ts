@@ -114,8 +114,14 @@ export class PendingGroupings {
   }
 }
 
-/** What a capture holds, roughly: its bodies, its URL and headers. Cheap, as it runs on the app's thread. */
+/**
+ * What a capture holds, roughly: its strings and bodies, and about 600 bytes of objects (a waiting
+ * capture measured 920 bytes of heap after GC for a GET with four headers). Runs on the app's thread,
+ * only for async grouping functions.
+ */
 function approximateBytes(raw: RawCapture): number {
   const body = (b: RawCapture['requestBody']): number => (b === null ? 0 : typeof b === 'string' ? b.length : b.byteLength);
-  return 256 + raw.url.length + raw.requestHeaders.length * 32 + body(raw.requestBody) + body(raw.responseBody);
+  let bytes = 600 + raw.url.length + (raw.responseHeaderBlock?.length ?? 0) + body(raw.requestBody) + body(raw.responseBody);
+  for (const h of raw.requestHeaders) bytes += 16 + h.length;
+  return bytes;
 }
