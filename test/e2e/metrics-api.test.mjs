@@ -115,6 +115,9 @@ describe('a Metrics API that misbehaves', function () {
         const t0 = Date.now();
         expect((await request(`${app.url}/json?slow-api=1`)).status).to.equal(200);
         expect(Date.now() - t0).to.be.below(2000);
+        // flush() does not wait for the call past its own deadline.
+        const { tookMs } = JSON.parse((await request(`${app.url}/__flush?ms=300`)).body);
+        expect(tookMs).to.be.below(1000);
         // Three attempts of at most 1 s each, with backoff between them.
         const s = await until('the log to be counted as failed', async () => ((await stats(app)).failed === 1 ? stats(app) : null), 15_000);
         expect(s.sent).to.equal(0);
