@@ -178,7 +178,10 @@ export class Pipeline {
     this.queueBytes += json.length;
     this.stats.queued++;
     this.stats.pending = this.queue.length;
-    if (this.queue.length >= this.settings.bufferLength) this.kickSoon();
+    // A whole batch goes out at once: a worker that was starved of CPU handles its backlog of handoffs
+    // in one go, and waiting for the end of it before sending would fill the queue first.
+    if (this.fillsABatch()) this.kick();
+    else if (this.queue.length >= this.settings.bufferLength) this.kickSoon();
     else this.arm();
     return true;
   }
