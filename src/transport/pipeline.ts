@@ -1,5 +1,3 @@
-import { gunzip } from 'node:zlib';
-import { promisify } from 'node:util';
 import type { RawCapture } from '../capture/raw-capture';
 import { debug, errorMessage, warnOnce } from '../debug';
 import { findCaller } from '../group/finder';
@@ -8,26 +6,19 @@ import type { MetricsLog } from '../har/types';
 import { withoutBodies } from '../har/without-bodies';
 import { createRedactor } from '../redact';
 import { BASE_URL_TTL_MS, readCachedBaseUrl, writeCachedBaseUrl } from './base-url';
-import { MetricsClient, type Payload } from './client';
-import { DropCounter, MinuteReport, ShedCounter, dropTotal } from './drops';
+import { MetricsClient } from './client';
+import { DropCounter, ShedCounter, dropTotal } from './drops';
+import { Sender } from './sender';
 import { emptyStats, type PipelineSettings, type Stats } from './settings';
 
-/** Responses after which the contract says to stop sending for a while. */
-const BACKOFF_STATUSES = new Set([401, 403, 429, 500, 503]);
-const BACKOFF_MS = 15_000;
-const MAX_ATTEMPTS = 3;
-/** Answers worth another try: no answer at all (network, timeout), or the server's own trouble. */
-const RETRY_STATUSES = new Set([0, 408, 502, 504]);
 // Past half of either bound, new logs are queued without their bodies (most of a log's bytes, and of
 // the worker's time to build it): the queue then drains faster than it fills in most overloads, the
 // requests still count in ReadMe, and the other half is left for whole logs to be dropped only when
 // even that does not hold.
 const HIGH_WATER = 0.5;
 const SHED_FOR_QUEUE = "bodies left out: the SDK's queue was over half full (the Metrics API slow or the app very busy)";
-const SHED_FOR_SIZE = 'bodies left out: the Metrics API refused this log as too large (HTTP 413)';
-const gunzipAsync = promisify(gunzip);
 // bufferLength says when to send; a backlog (fast APIs, a slow Metrics API) goes out in larger
-// batches so one request at a time can keep up, but never in one unbounded body.
+// batches, but never in one unbounded body.
 const MAX_BATCH_LOGS = 1_000;
 const MAX_BATCH_CHARS = 4 * 1024 * 1024;
 // Sends start at least this far apart while the queue is below a batch's bound. A send has a fixed
@@ -47,7 +38,8 @@ export interface PipelineEvents {
 
 /**
  * Raw captures in, batches to the Metrics API out: builds the HAR log, redacts it, serializes it once,
- * keeps it in a queue bounded by entries and bytes, and sends batches one at a time.
+ * keeps it in a queue bounded by entries and bytes (past half of them, without bodies), and hands
+ * batches to the Sender: one call at a time, up to MAX_IN_FLIGHT while a backlog fills whole batches.
  * Runs in the worker by default, on the main thread with backgroundWorkerMode: false.
  */
 export class Pipeline {
@@ -58,18 +50,13 @@ export class Pipeline {
   private queueBytes = 0;
   private building = new Set<Promise<void>>();
   private readonly sends = new Set<Promise<void>>();
-  private pausedUntil = 0;
   private timer: NodeJS.Timeout | null = null;
   private timerAt = 0;
   private lastSendAt = -Infinity;
   private kickPending = false;
   private readonly queueFull: DropCounter;
   private readonly queueHigh: ShedCounter;
-  private readonly tooLarge: ShedCounter;
-  private readonly failures = new MinuteReport((n) => `could not send ${n} log(s): ${this.lastFailure} (total failed: ${this.stats.failed})`);
-  private lastFailure = '';
-  /** Turned off for good once the Metrics API refuses gzip. */
-  private gzip: boolean;
+  private readonly sender: Sender;
 
   constructor(
     private readonly settings: PipelineSettings,
@@ -81,12 +68,12 @@ export class Pipeline {
   ) {
     this.queueFull = new DropCounter('the queue is full', dropped);
     this.queueHigh = new ShedCounter('the queue is over half full', dropped);
-    this.tooLarge = new ShedCounter('the Metrics API refused them as too large (HTTP 413)', dropped);
-    this.gzip = settings.compression === 'gzip';
+
     // In the worker, compressing inline is cheaper than a round trip through libuv's thread pool, and
     // blocks nobody; on the app's thread it must not block the event loop.
     this.client = new MetricsClient(settings.metricsServer, settings.apiKey ?? '', Math.round(settings.timeout * 1000), !onAppThread);
     this.redact = createRedactor(settings);
+    this.sender = new Sender(this.client, settings, this.stats, dropped);
   }
 
   /** Starts the daily x-documentation-url base lookup when the user did not set baseLogUrl. */
@@ -231,7 +218,7 @@ export class Pipeline {
       const backlog = force || this.fillsABatch();
       if (this.sends.size > 0 && !backlog) return;
       const now = Date.now();
-      const wait = Math.max(this.pausedUntil - now, backlog ? 0 : this.lastSendAt + SEND_SPACING_MS - now);
+      const wait = Math.max(this.sender.pausedUntil - now, backlog ? 0 : this.lastSendAt + SEND_SPACING_MS - now);
       if (wait > 0) return this.arm(wait);
       this.lastSendAt = now;
       const batch = this.queue.splice(0, this.batchSize());
@@ -239,7 +226,7 @@ export class Pipeline {
       this.stats.pending = this.queue.length;
       const count = batch.length;
       // sendBatch() counts every outcome itself; this only keeps a bug of ours from losing count.
-      const sent = this.sendBatch(batch).catch((err: unknown) => this.failed(count, `internal error: ${errorMessage(err)}`));
+      const sent = this.sender.sendBatch(batch).catch((err: unknown) => this.sender.failed(count, `internal error: ${errorMessage(err)}`));
       const p: Promise<void> = sent.finally(() => {
         this.sends.delete(p);
         if (this.queue.length >= this.settings.bufferLength) this.kick();
@@ -266,103 +253,6 @@ export class Pipeline {
     return n;
   }
 
-  private async sendBatch(batch: string[]): Promise<void> {
-    const count = batch.length;
-    // Encoded once: retries resend the same bytes, and neither the logs nor their joined JSON
-    // (megabytes when a backlog goes out) stay alive through the backoff.
-    let payload: Payload;
-    try {
-      payload = await this.client.encode(`[${batch.join(',')}]`, this.gzip);
-    } catch (err) {
-      this.stats.failed += count;
-      warnOnce('compress', `could not compress ${count} log(s): ${errorMessage(err)} (shown once)`);
-      return;
-    }
-    batch.length = 0;
-    await this.deliver(payload, count, false);
-  }
-
-  /**
-   * Sends one payload of `count` logs, retrying what may pass on another try. A 413 splits it (or, for
-   * one log, sends it without its bodies); gzip refused sends it again as plain JSON, and so from then on.
-   * `stripped`: a single log whose bodies were already left out, so a 413 ends it.
-   */
-  private async deliver(payload: Payload, count: number, stripped: boolean): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      let status: number;
-      let reason: string;
-      try {
-        const res = await this.client.send(payload);
-        status = res.status;
-        reason = `HTTP ${status}${res.body ? `: ${printable(res.body.slice(0, 200))}` : ''}`;
-        if (payload.gzip && refusesGzip(status, res.body)) {
-          this.stopCompressing(reason);
-          payload = await this.client.encode(await jsonOf(payload), false);
-          attempt--;
-          continue;
-        }
-      } catch (err) {
-        status = 0;
-        reason = (err as Error)?.name === 'TimeoutError' ? `no complete answer within ${this.settings.timeout} s (timeout)` : errorMessage(err);
-      }
-      if (status >= 200 && status < 300) {
-        this.stats.sent += count;
-        debug(`sent ${count} log(s) to ${this.settings.metricsServer}`);
-        return;
-      }
-      if (status === 413 && !stripped) return this.split(payload, count);
-      if (BACKOFF_STATUSES.has(status)) {
-        this.pausedUntil = Date.now() + BACKOFF_MS;
-        this.stats.failed += count;
-        warnOnce(`status-${status}`, `the Metrics API answered ${reason}; pausing for 15 s (shown once)`);
-        return;
-      }
-      const retryable = RETRY_STATUSES.has(status) || status >= 500;
-      if (!retryable || attempt >= MAX_ATTEMPTS) return this.failed(count, reason);
-      await sleep(200 * 2 ** attempt * (0.5 + Math.random()));
-    }
-  }
-
-  private failed(count: number, reason: string): void {
-    this.stats.failed += count;
-    this.lastFailure = reason;
-    this.failures.add(count);
-  }
-
-  /** The Metrics API refused gzip: plain JSON from now on, as ReadMe's own SDKs send it. */
-  private stopCompressing(reason: string): void {
-    this.gzip = false;
-    warnOnce('gzip-refused', `the Metrics API refused a gzip body (${reason}); sending uncompressed JSON from now on (set compression: 'none' to skip the first try)`);
-  }
-
-  /**
-   * A 413: the halves go out one after the other, each split again as long as it is refused; a single
-   * log goes once more without its bodies. Only on this rare path is the batch parsed back.
-   */
-  private async split(payload: Payload, count: number): Promise<void> {
-    let logs: MetricsLog[];
-    try {
-      logs = JSON.parse(await jsonOf(payload)) as MetricsLog[];
-    } catch (err) {
-      return this.failed(count, `HTTP 413, and the batch could not be split (${errorMessage(err)})`);
-    }
-    if (logs.length === 1) {
-      withoutBodies(logs[0], SHED_FOR_SIZE);
-      this.tooLarge.shed(1);
-      this.stats.shed = this.tooLarge.total;
-      return this.deliver(await this.client.encode(JSON.stringify(logs), this.gzip), 1, true);
-    }
-    debug(`HTTP 413 for ${logs.length} log(s): sending them in two halves`);
-    const mid = Math.ceil(logs.length / 2);
-    for (const half of [logs.slice(0, mid), logs.slice(mid)]) {
-      if (this.pausedUntil > Date.now()) {
-        this.stats.failed += half.length;
-        continue;
-      }
-      await this.deliver(await this.client.encode(JSON.stringify(half), this.gzip), half.length, false);
-    }
-  }
-
   /** Resolves when everything queued so far was sent (or failed), or at the deadline. */
   async flush(timeoutMs = 5_000): Promise<Stats> {
     const work = (async () => {
@@ -372,7 +262,7 @@ export class Pipeline {
         this.timer = null;
       }
       while (this.queue.length > 0 || this.sends.size > 0) {
-        if (this.pausedUntil > Date.now()) break;
+        if (this.sender.pausedUntil > Date.now()) break;
         this.kick(true);
         if (this.sends.size > 0) await Promise.race(this.sends);
       }
@@ -393,25 +283,6 @@ export class Pipeline {
   }
 }
 
-/** Whether an answer to a gzip body refuses the encoding: a 415, or a 400 that names it. */
-function refusesGzip(status: number, body: string): boolean {
-  return status === 415 || (status === 400 && /gzip|encod|compress/i.test(body));
-}
-
-/** A payload's JSON text, decompressed if need be. */
-async function jsonOf(payload: Payload): Promise<string> {
-  return (payload.gzip ? await gunzipAsync(payload.bytes) : payload.bytes).toString('utf8');
-}
-
-/** An answer's text as it may appear in a warning: one line, no control characters. */
-function printable(text: string): string {
-  return text.replace(/\p{Cc}+/gu, ' ');
-}
-
 function hasBody(raw: RawCapture): boolean {
   return (raw.requestBody !== null && raw.requestBodySize > 0) || (raw.responseBody !== null && raw.responseBodySize > 0);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
