@@ -106,11 +106,15 @@ describe('a Metrics API that misbehaves', function () {
     await collector.close();
   });
 
-  for (const mode of ['trickle', 'hang']) {
-    it(`abandons a call that ${mode === 'trickle' ? 'trickles its answer' : 'hangs after the headers'} at timeout, counts it and warns`, async () => {
+  // The worker by default; the app's own thread for the hang, where the timeout must not hold the app open.
+  for (const [mode, background] of [['trickle', 'true'], ['hang', 'false']]) {
+    it(`abandons a call that ${mode === 'trickle' ? 'trickles its answer' : 'hangs after the headers'} at timeout, counts it and warns (backgroundWorkerMode=${background})`, async () => {
       let misbehave = true;
       gate = await startGate(collector, () => (misbehave ? mode : 'forward'));
-      const app = await startApp('flushable.cjs', { collector, env: { ...IGNORE, README_METRICS_SERVER: gate.url, README_TIMEOUT: '1', README_BUFFER_LENGTH: '1' } });
+      const app = await startApp('flushable.cjs', {
+        collector,
+        env: { ...IGNORE, README_METRICS_SERVER: gate.url, README_TIMEOUT: '1', README_BUFFER_LENGTH: '1', README_BACKGROUND_WORKER_MODE: background },
+      });
       try {
         const t0 = Date.now();
         expect((await request(`${app.url}/json?slow-api=1`)).status).to.equal(200);
@@ -176,9 +180,13 @@ describe('a Metrics API that misbehaves', function () {
     400: { status: 400, body: '{"error":"Content-Encoding gzip is not supported"}' },
   };
   for (const [code, refusal] of Object.entries(refusals)) {
-    it(`falls back to plain JSON for good when the Metrics API refuses gzip with a ${code}`, async () => {
+    const background = code === '415' ? 'true' : 'false';
+    it(`falls back to plain JSON for good when the Metrics API refuses gzip with a ${code} (backgroundWorkerMode=${background})`, async () => {
       gate = await startGate(collector, (post) => (post.encoding === 'gzip' ? refusal : 'forward'));
-      const app = await startApp('flushable.cjs', { collector, env: { ...IGNORE, README_METRICS_SERVER: gate.url, README_BUFFER_LENGTH: '1' } });
+      const app = await startApp('flushable.cjs', {
+        collector,
+        env: { ...IGNORE, README_METRICS_SERVER: gate.url, README_BUFFER_LENGTH: '1', README_BACKGROUND_WORKER_MODE: background },
+      });
       try {
         for (let i = 0; i < 5; i++) {
           await request(`${app.url}/json?plain=${i}`);
