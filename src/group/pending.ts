@@ -64,6 +64,8 @@ export class PendingGroupings {
   settled(deadline: number): Promise<void> {
     if (this.waiting.size === 0) return Promise.resolve();
     return new Promise<void>((resolve) => {
+      // Referenced: on a signal, the flush that waits here is what keeps the process alive until the
+      // signal is re-raised. It ends by the deadline, or sooner as the sweep expires what waits.
       const timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
       this.idle.push(() => {
         clearTimeout(timer);

@@ -329,6 +329,19 @@ describe('a grouping function that answers late or never', function () {
     }
   });
 
+  it('an app that ends on its own is not kept alive by an answer that never comes', async () => {
+    const t0 = Date.now();
+    const app = await startApp('oneshot.cjs', {
+      collector,
+      cwd: GROUPING_CONFIG,
+      env: { GROUPING_DELAY: 'never', README_GROUPING_TIMEOUT: '10000', README_SHUTDOWN_TIMEOUT: '10000' },
+    });
+    const { code } = await app.exited;
+    expect(code).to.equal(0);
+    // Neither the grouping deadline nor shutdownTimeout (10 s each) held it.
+    expect(Date.now() - t0).to.be.below(5000);
+  });
+
   it('an answer within the deadline is logged as before', async () => {
     const app = await startApp('flushable.cjs', { collector, cwd: GROUPING_CONFIG, env: { ...IGNORE, GROUPING_DELAY: '20', README_GROUPING_TIMEOUT: '2000' } });
     try {
