@@ -342,6 +342,23 @@ describe('a grouping function that answers late or never', function () {
     expect(Date.now() - t0).to.be.below(5000);
   });
 
+  it('on SIGTERM, an answer that never comes delays exit by at most shutdownTimeout, and the app still ends by the signal', async () => {
+    const app = await startApp('flushable.cjs', {
+      collector,
+      cwd: GROUPING_CONFIG,
+      env: { ...IGNORE, GROUPING_DELAY: 'never', README_GROUPING_TIMEOUT: '30000', README_SHUTDOWN_TIMEOUT: '1000' },
+    });
+    // One answered (so there is something to deliver, and the SDK handles the signal), one never.
+    await request(`${app.url}/json?term=1`, { headers: { 'x-grouping-delay': '0' } });
+    await waitForLogs(collector, 1);
+    await request(`${app.url}/json?term=2`);
+    const t0 = Date.now();
+    app.proc.kill('SIGTERM');
+    const { signal } = await app.exited;
+    expect(signal).to.equal('SIGTERM');
+    expect(Date.now() - t0).to.be.within(900, 4000);
+  });
+
   it('an answer within the deadline is logged as before', async () => {
     const app = await startApp('flushable.cjs', { collector, cwd: GROUPING_CONFIG, env: { ...IGNORE, GROUPING_DELAY: '20', README_GROUPING_TIMEOUT: '2000' } });
     try {
