@@ -10,7 +10,9 @@ import { resolveConfig, type Config } from './config/resolve';
 import { debug, errorMessage, warnOnce } from './debug';
 import { shouldLog } from './filters';
 import { normalizeGroup } from './group/normalize';
+import { PendingGroupings } from './group/pending';
 import { readCachedBaseUrl } from './transport/base-url';
+import { DropCounter, dropTotal, readDropTotal, readShedTotal } from './transport/drops';
 import { pipelineSettings, type Stats, emptyStats } from './transport/settings';
 import { createSink, type Sink } from './transport/sink';
 import type { Options } from './types';
@@ -31,7 +33,13 @@ export class Agent {
   readonly ready: Promise<void>;
   private baseLogUrl: string | undefined;
   private sink: Sink | null = null;
-  private groupings = new Set<Promise<unknown>>();
+  /** The process's totals of dropped and shed logs, shared with the sink (and its worker). */
+  private readonly losses = dropTotal(true);
+  private readonly groupingsFull = new DropCounter('too many requests wait for the grouping function', this.losses);
+  private readonly groupings = new PendingGroupings(
+    () => ({ timeoutMs: this.config?.groupingTimeout ?? 1000, maxEntries: this.config?.maxQueueEntries ?? 0, maxBytes: this.config?.maxQueueBytes ?? 0 }),
+    (n) => this.groupingExpired(n),
+  );
   private dirty = false;
   private skipped = 0;
   private readonly maxBodyFromEnv: number;
@@ -191,13 +199,21 @@ export class Agent {
       return this.groupingFailed(err);
     }
     if (result && typeof (result as Promise<unknown>).then === 'function') {
-      const p: Promise<unknown> = (result as Promise<unknown>)
-        .then((value) => this.accept(raw, value), (err) => this.groupingFailed(err))
-        .finally(() => this.groupings.delete(p));
-      this.groupings.add(p);
+      if (!this.groupings.hasRoomFor(raw)) return this.groupingsFull.drop(1);
+      try {
+        this.groupings.wait(raw, result as PromiseLike<unknown>, (r, value) => this.accept(r, value), (err) => this.groupingFailed(err));
+      } catch (err) {
+        this.groupingFailed(err);
+      }
     } else {
       this.accept(raw, result);
     }
+  }
+
+  private groupingExpired(n: number): void {
+    this.skipped += n;
+    const ms = this.config?.groupingTimeout ?? 1000;
+    warnOnce('grouping-timeout', `groupingFunction did not answer within ${ms} ms (groupingTimeout); those requests are not logged (shown once)`);
   }
 
   private accept(raw: RawCapture, value: unknown): void {
@@ -228,16 +244,18 @@ export class Agent {
   private ensureSink(): Sink {
     if (!this.sink) {
       const c = this.config!;
-      this.sink = createSink(pipelineSettings(c), { onBaseUrl: (url) => this.useBaseLogUrl(url) }, c.backgroundWorkerMode);
+      this.sink = createSink(pipelineSettings(c), { onBaseUrl: (url) => this.useBaseLogUrl(url) }, c.backgroundWorkerMode, this.losses);
       this.installSignalHandlers();
     }
     return this.sink;
   }
 
+  /** Resolves by its deadline whatever waits: the config file, grouping functions, the Metrics API. */
   async flush(timeoutMs = DEFAULT_FLUSH_TIMEOUT_MS): Promise<Stats> {
-    await this.ready;
-    while (this.groupings.size > 0) await Promise.all([...this.groupings]);
-    return this.sink ? this.withOwnCounts(await this.sink.flush(timeoutMs)) : this.stats();
+    const deadline = Date.now() + timeoutMs;
+    if (!(await beforeDeadline(this.ready, deadline))) return this.stats();
+    await this.groupings.settled(deadline);
+    return this.sink ? this.withOwnCounts(await this.sink.flush(Math.max(1, deadline - Date.now()))) : this.stats();
   }
 
   async shutdown(timeoutMs = DEFAULT_FLUSH_TIMEOUT_MS): Promise<Stats> {
@@ -254,7 +272,18 @@ export class Agent {
 
   /** The pipeline counts what it built; requests skipped before it (grouping) are counted here. */
   private withOwnCounts(stats: Stats): Stats {
-    return { ...stats, skipped: stats.skipped + this.skipped };
+    return { ...stats, skipped: stats.skipped + this.skipped, dropped: readDropTotal(this.losses), shed: readShedTotal(this.losses) };
+  }
+}
+
+/** Whether `p` settled before `deadline`; never rejects. */
+async function beforeDeadline(p: Promise<unknown>, deadline: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now()), false)));
+  try {
+    return await Promise.race([p.then(() => true, () => true), late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

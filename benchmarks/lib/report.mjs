@@ -42,7 +42,9 @@ export function summarize(rounds, scenarios, variants) {
         peakRssMB: mb(ok.length ? Math.max(...ok.map((r) => r.peakRss ?? 0)) || null : null),
         served,
         delivered,
-        deliveredPct: delivered === null || !served ? null : round((100 * delivered) / served, 1),
+        deliveredPct: delivered === null || !served ? null : round((100 * delivered) / served, 2),
+        // Of those delivered, the logs the SDK sent without their bodies (its queue past half full).
+        shed: ok.some((r) => r.sdk) ? sum(ok.map((r) => r.sdk?.shed ?? 0)) : null,
         badResponses: sum(ok.map((r) => r.non2xx + r.errors + r.timeouts)),
         sdk: ok.length ? ok[ok.length - 1].sdk : null,
         ratio: null,
@@ -79,7 +81,8 @@ const COLUMNS = [
   ['loop µs/req', (r) => fmt(r.loopUs, 1)],
   ['other µs/req', (r) => fmt(r.otherUs, 1)],
   ['peak RSS MB', (r) => fmt(r.peakRssMB, 1)],
-  ['logs delivered', (r) => (r.deliveredPct === null ? '' : `${fmt(r.deliveredPct, 1)}% (${r.delivered}/${r.served})`)],
+  ['logs delivered', (r) => (r.deliveredPct === null ? '' : `${fmt(r.deliveredPct, 2)}% (${r.delivered}/${r.served})`)],
+  ['w/o bodies', (r) => (r.shed === null ? '' : String(r.shed))],
   ['bad resp', (r) => String(r.badResponses)],
   ['rounds', (r) => (r.failedRounds.length ? `${r.rounds} (+${r.failedRounds.length} failed)` : String(r.rounds))],
 ];

@@ -6,13 +6,22 @@ import { userAgent } from '../version';
 const gzipAsync = promisify(gzip);
 // Level 1: JSON logs compress almost as well as at the default level, for a third of the CPU.
 const GZIP = { level: 1 };
+// Of an answer's body we only keep the start, for a warning: an endpoint that streams megabytes back
+// must not cost us the memory.
+const MAX_ANSWER_BYTES = 4 * 1024;
 
 export interface SendResult {
   status: number;
   body: string;
 }
 
-/** The Metrics API client: one keep-alive pool, Basic auth, gzip, and a hard timeout per call. */
+/** A request body as it goes out: the bytes and how they are encoded. */
+export interface Payload {
+  bytes: Buffer;
+  gzip: boolean;
+}
+
+/** The Metrics API client: one keep-alive pool, Basic auth, gzip or plain JSON, and a hard timeout per call. */
 export class MetricsClient {
   private readonly dispatcher: Agent;
   private readonly auth: string;
@@ -27,33 +36,21 @@ export class MetricsClient {
     this.dispatcher = new Agent({ connections: 4, keepAliveTimeout: 10_000, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connectTimeout: timeoutMs });
   }
 
-  /** The request body for a JSON array: compressed once, however many attempts it takes to send. */
-  async compress(json: string): Promise<Buffer> {
-    return this.compressInline ? gzipSync(json, GZIP) : gzipAsync(json, GZIP);
+  /** The request body for a JSON array, encoded once however many attempts it takes to send. */
+  async encode(json: string, gzipIt: boolean): Promise<Payload> {
+    if (!gzipIt) return { bytes: Buffer.from(json), gzip: false };
+    return { bytes: this.compressInline ? gzipSync(json, GZIP) : await gzipAsync(json, GZIP), gzip: true };
   }
 
-  /** POSTs a JSON array (already serialized) to /v1/request. Throws on network errors and timeouts. */
-  async send(json: string): Promise<SendResult> {
-    return this.sendCompressed(await this.compress(json));
-  }
-
-  /** POSTs a body from compress(). Throws on network errors and timeouts. */
-  async sendCompressed(body: Buffer): Promise<SendResult> {
-    const res = await request(`${this.server}/v1/request`, {
-      method: 'POST',
-      dispatcher: this.dispatcher,
-      headers: {
-        authorization: this.auth,
-        'content-type': 'application/json',
-        'content-encoding': 'gzip',
-        'user-agent': userAgent,
-      },
-      body,
-      // No AbortSignal: the dispatcher's connect, headers and body timeouts bound the call, without a
-      // timer and an abort controller per batch.
-    });
-    const text = await res.body.text();
-    return { status: res.statusCode, body: text };
+  /** POSTs an encoded JSON array (see encode()) to /v1/request. Throws on network errors and timeouts. */
+  async send(payload: Payload): Promise<SendResult> {
+    const headers: Record<string, string> = { authorization: this.auth, 'content-type': 'application/json', 'user-agent': userAgent };
+    if (payload.gzip) headers['content-encoding'] = 'gzip';
+    // The dispatcher's timeouts are idle timeouts: an endpoint that trickles a byte a second would hold
+    // the call (and every log behind it) forever. The signal bounds connect, headers and body together.
+    const signal = AbortSignal.timeout(this.timeoutMs);
+    const res = await request(`${this.server}/v1/request`, { method: 'POST', dispatcher: this.dispatcher, headers, body: payload.bytes, signal });
+    return { status: res.statusCode, body: await readCapped(res.body) };
   }
 
   /** GET {readmeApiUrl}/v1/ for the project's base URL, used in x-documentation-url. */
@@ -70,7 +67,19 @@ export class MetricsClient {
     return typeof parsed.baseUrl === 'string' && parsed.baseUrl ? parsed.baseUrl.replace(/\/+$/, '') : undefined;
   }
 
+  /** Ends every connection now: by then flush() has had its time, and a hung call must not hold shutdown. */
   close(): Promise<void> {
-    return this.dispatcher.close();
+    return this.dispatcher.destroy();
   }
+}
+
+/** The start of an answer's body as text, whatever its size; the rest is discarded, not kept. */
+async function readCapped(body: AsyncIterable<Buffer> & { destroy(): unknown }): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    if (size < MAX_ANSWER_BYTES) chunks.push(chunk);
+    size += chunk.length;
+  }
+  return Buffer.concat(chunks).subarray(0, MAX_ANSWER_BYTES).toString('utf8');
 }

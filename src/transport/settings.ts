@@ -58,8 +58,13 @@ export interface Stats {
   skipped: number;
   /** Logs waiting in the queue now. */
   pending: number;
+  /**
+   * Logs queued (and sent) without their bodies, a comment in their place: built while the queue was
+   * past half its bounds, or refused by the Metrics API as too large with them. Part of queued.
+   */
+  shed: number;
 }
 
 export function emptyStats(): Stats {
-  return { queued: 0, sent: 0, dropped: 0, failed: 0, skipped: 0, pending: 0 };
+  return { queued: 0, sent: 0, dropped: 0, failed: 0, skipped: 0, pending: 0, shed: 0 };
 }

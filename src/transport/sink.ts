@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { RawCapture } from '../capture/raw-capture';
 import { debug, errorMessage, warnOnce } from '../debug';
-import { DropCounter, dropTotal, readDropTotal } from './drops';
+import { DropCounter, dropTotal, readDropTotal, readShedTotal } from './drops';
 import { CaptureBatch, unpack } from './handoff';
 import { HANDLED_BYTES, HANDLED_CAPTURES, type FromWorker } from './messages';
 import type { Pipeline } from './pipeline';
@@ -20,15 +20,15 @@ export interface SinkEvents {
   onBaseUrl(url: string): void;
 }
 
-export function createSink(settings: PipelineSettings, events: SinkEvents, background: boolean): Sink {
+export function createSink(settings: PipelineSettings, events: SinkEvents, background: boolean, losses = dropTotal(true)): Sink {
   if (background) {
     try {
-      return new WorkerSink(settings, events);
+      return new WorkerSink(settings, events, losses);
     } catch (err) {
       warnOnce('worker', `could not start the background worker (${errorMessage(err)}); sending from the main thread`);
     }
   }
-  return new InProcessSink(settings, events);
+  return new InProcessSink(settings, events, losses);
 }
 
 class InProcessSink implements Sink {
@@ -70,8 +70,7 @@ class WorkerSink implements Sink {
   private readonly progress = new Int32Array(new SharedArrayBuffer(8));
   private handedCaptures = 0;
   private handedBytes = 0;
-  private readonly dropped = dropTotal(true);
-  private readonly workerIsBehind = new DropCounter('the background worker is behind', this.dropped);
+  private readonly workerIsBehind: DropCounter;
   private timer: NodeJS.Timeout | null = null;
   private lastStats: Stats = emptyStats();
   private nextFlushId = 1;
@@ -81,7 +80,9 @@ class WorkerSink implements Sink {
   constructor(
     private readonly settings: PipelineSettings,
     private readonly events: SinkEvents,
+    private readonly dropped: BigInt64Array,
   ) {
+    this.workerIsBehind = new DropCounter('the background worker is behind', dropped);
     this.worker = new Worker(join(__dirname, 'worker.js'), {
       workerData: { settings, progress: this.progress, dropped: this.dropped },
       // V8 sizes a heap for a whole application by default and collects lazily; the pipeline's own
@@ -183,7 +184,7 @@ class WorkerSink implements Sink {
 
   /** The worker's counters, with the process's drop total as of now (both threads add to it). */
   private withDrops(s: Stats): Stats {
-    return { ...s, dropped: readDropTotal(this.dropped) };
+    return { ...s, dropped: readDropTotal(this.dropped), shed: readShedTotal(this.dropped) };
   }
 
   async close(): Promise<void> {

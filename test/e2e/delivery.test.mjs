@@ -148,7 +148,7 @@ describe('delivery', function () {
       expect(s.pending).to.be.at.most(20);
       expect(s.dropped + s.failed + s.pending).to.equal(121);
       // Once a minute per reason; the total is the process's, whichever thread dropped.
-      expect(app.stderr().match(/dropped \d+ log\(s\): the queue is full \(total dropped: \d+\)/g)).to.have.length(1);
+      expect(app.stderr().match(/dropped \d+ log\(s\): the queue is full \(total dropped: \d+; sent without bodies: \d+\)/g)).to.have.length(1);
     } finally {
       await app.stop();
     }
