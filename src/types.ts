@@ -63,6 +63,8 @@ export interface Options {
   groupingTimeout?: number;
   /** Redact values that have the shape of a secret (JWT, PEM key, cloud and SaaS tokens, card numbers). */
   secretScan?: boolean;
+  /** OpenAPI 3.x / Swagger 2 file (JSON or YAML) whose path templates name endpoints; default: openapi.json, openapi.yaml, openapi.yml or swagger.json in the working directory. */
+  openapi?: string;
   /** Turn the SDK off without removing the preload. */
   enabled?: boolean;
 }

@@ -30,6 +30,7 @@ export interface Config {
   compression: 'gzip' | 'none';
   groupingTimeout: number;
   secretScan: boolean;
+  openapi: string | undefined;
   enabled: boolean;
 }
 

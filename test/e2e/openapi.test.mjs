@@ -1,0 +1,111 @@
+// The openapi option through the real preload: a router-less node:http app gets the definition's
+// path templates as pageref, Express keeps its own (which agree), and a broken file costs one warning.
+import { expect } from 'chai';
+import { join } from 'node:path';
+import { entryOf, FIXTURES, request, startApp, startCollector, waitForLogs } from '../helpers/harness.mjs';
+
+const DIR = join(FIXTURES, 'openapi');
+const APP = join(DIR, 'bookshop.cjs');
+
+// [method, path sent, template the definition gives (undefined: not documented)]. Undocumented calls
+// carry a query string, which a template never has, so a full-URL pageref is told from a template.
+const CALLS = [
+  ['GET', '/v1/books?limit=2', '/v1/books'],
+  ['POST', '/v1/books', '/v1/books'],
+  ['GET', '/v1/books/1', '/v1/books/:id'],
+  ['GET', '/v1/books/2', '/v1/books/:id'],
+  ['DELETE', '/v1/books/2', '/v1/books/:id'],
+  ['GET', '/v1/books/search?q=owl', '/v1/books/search'],
+  ['GET', '/v1/books/7/reviews/3', '/v1/books/:bookId/reviews/:reviewId'],
+  ['GET', '/v1/authors/ursula', '/v1/authors/:name'],
+  ['GET', '/v1/internal/stats?x=1', undefined],
+  ['GET', '/health?probe=1', undefined],
+];
+
+/** Sends every call in order; returns each log's pageref after its origin (undefined: the full URL), by method + path. */
+async function pagerefs(app, collector) {
+  for (const [method, path] of CALLS) {
+    const res = await request(`${app.url}${path}`, { method, headers: { 'content-type': 'application/json' }, body: method === 'POST' ? '{}' : undefined });
+    expect(res.status).to.be.below(300);
+  }
+  const logs = await waitForLogs(collector, CALLS.length);
+  const out = {};
+  for (const log of logs) {
+    const e = entryOf(log);
+    const u = new URL(e.request.url);
+    expect(e.pageref.startsWith(u.origin)).to.equal(true);
+    const key = `${e.request.method} ${u.pathname}${u.search}`;
+    out[key] = e.pageref === e.request.url && u.search ? undefined : e.pageref.slice(u.origin.length);
+  }
+  return out;
+}
+
+describe('openapi: endpoint templates from the API definition', function () {
+  let collector;
+  before(async () => (collector = await startCollector()));
+  afterEach(() => collector.store.clear());
+  after(() => collector.close());
+
+  const expected = Object.fromEntries(CALLS.map(([m, p, t]) => [`${m} ${p}`, t]));
+
+  it('a raw node:http app with openapi.json in its directory sends the templates (servers with a variable as base path)', async () => {
+    const app = await startApp(APP, { collector, cwd: join(DIR, 'v3') });
+    try {
+      expect(await pagerefs(app, collector)).to.deep.equal(expected);
+      expect(app.stderr()).to.equal('');
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it('README_OPENAPI names a Swagger 2 YAML file (basePath) relative to the working directory', async () => {
+    const app = await startApp(APP, { collector, cwd: join(DIR, 'none'), env: { README_OPENAPI: '../swagger/bookshop.yaml' } });
+    try {
+      expect(await pagerefs(app, collector)).to.deep.equal(expected);
+      expect(app.stderr()).to.equal('');
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it("Express: the framework's template wins, and equals the definition's wherever the names agree", async () => {
+    const app = await startApp(APP, { collector, cwd: join(DIR, 'v3'), args: ['express'] });
+    try {
+      const got = await pagerefs(app, collector);
+      for (const [key, template] of Object.entries(expected)) {
+        if (key === 'GET /v1/authors/ursula') expect(got[key], key).to.equal('/v1/authors/:authorName');
+        else if (template) expect(got[key], key).to.equal(template);
+      }
+      // Express knows the routes the definition leaves out.
+      expect(got['GET /v1/internal/stats?x=1']).to.equal('/v1/internal/stats');
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it('a broken definition: one warning naming the file, the app answers as ever and logs flow with full URLs', async () => {
+    const app = await startApp(APP, { collector, cwd: join(DIR, 'broken') });
+    try {
+      const got = await pagerefs(app, collector);
+      for (const [key, template] of Object.entries(got)) expect(template, key).to.equal(key.includes('?') ? undefined : key.split(' ')[1]);
+      const lines = app.stderr().trim().split('\n');
+      expect(lines).to.have.length(1);
+      expect(lines[0]).to.include(join(DIR, 'broken', 'openapi.json'));
+      expect(lines[0]).to.match(/^readme-metrics: could not use the OpenAPI definition .*; endpoints are logged by their full URL$/);
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it('README_OPENAPI naming a missing file: one warning, logs still flow', async () => {
+    const app = await startApp(APP, { collector, cwd: join(DIR, 'none'), env: { README_OPENAPI: 'nope.json' } });
+    try {
+      const got = await pagerefs(app, collector);
+      for (const [key, template] of Object.entries(got)) expect(template, key).to.equal(key.includes('?') ? undefined : key.split(' ')[1]);
+      expect(app.stderr()).to.include(join(DIR, 'none', 'nope.json')).and.include('ENOENT');
+      expect(app.stderr().trim().split('\n')).to.have.length(1);
+    } finally {
+      await app.stop();
+    }
+  });
+});
