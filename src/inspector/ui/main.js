@@ -3,6 +3,7 @@ import { hideDetail, showDetail } from './detail.js';
 import { $, h } from './dom.js';
 import { downloadHar } from './export.js';
 import { createFilters } from './filters.js';
+import { refreshCoverage } from './coverage.js';
 import { connectLive } from './live.js';
 import { MAX_ROWS, renderTable } from './table.js';
 
@@ -136,6 +137,7 @@ function render() {
   $('#empty').hidden = !state.loaded || total > 0;
   $('#no-match').hidden = total === 0 || rows.length > 0;
   document.title = `${total ? `(${total}) ` : ''}readme-metrics inspector`;
+  refreshCoverage();
 }
 
 $('#ingest-url').textContent = location.origin;
