@@ -1,6 +1,7 @@
 // The openapi option through the real preload: a router-less node:http app gets the definition's
 // path templates as pageref, Express keeps its own (which agree), and a broken file costs one warning.
 import { expect } from 'chai';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { entryOf, FIXTURES, request, startApp, startCollector, waitForLogs } from '../helpers/harness.mjs';
 
@@ -106,6 +107,37 @@ describe('openapi: endpoint templates from the API definition', function () {
       expect(app.stderr().trim().split('\n')).to.have.length(1);
     } finally {
       await app.stop();
+    }
+  });
+});
+
+describe('openapi: the inspector API behind its guard', function () {
+  let collector;
+  const { loadMatcher } = createRequire(import.meta.url)('../../dist/openapi/index.js');
+  before(async () => (collector = await startCollector({ definition: loadMatcher(undefined, join(DIR, 'v3')) })));
+  after(() => collector.close());
+
+  it('/api/coverage compares the definition with what arrived; other origins and hosts are refused', async () => {
+    const app = await startApp(APP, { collector, cwd: join(DIR, 'v3') });
+    try {
+      await pagerefs(app, collector);
+    } finally {
+      await app.stop();
+    }
+    const res = await request(`${collector.url}/api/coverage`);
+    expect(res.status).to.equal(200);
+    const report = JSON.parse(res.body);
+    expect(report.definition).to.equal(join(DIR, 'v3', 'openapi.json'));
+    expect(report.neverCalled).to.deep.equal([]);
+    expect(report.undocumented.map((u) => `${u.method} ${u.endpoint}`)).to.have.members(['GET /v1/internal/stats', 'GET /health']);
+    const byOp = Object.fromEntries(report.operations.map((o) => [`${o.method} ${o.path}`, o]));
+    expect(byOp['GET /books/{id}'].calls).to.equal(2);
+    // DELETE answers 204, which the definition documents; POST answers 201, documented too.
+    expect(byOp['DELETE /books/{id}'].undocumentedStatuses).to.deep.equal([]);
+
+    for (const path of ['/api/coverage', '/api/openapi']) {
+      expect((await request(`${collector.url}${path}`, { headers: { host: 'evil.example.com' } })).status, path).to.equal(421);
+      expect((await request(`${collector.url}${path}`, { headers: { origin: 'http://evil.example.com' } })).status, path).to.equal(403);
     }
   });
 });
