@@ -1,9 +1,11 @@
 // The openapi option through the real preload: a router-less node:http app gets the definition's
 // path templates as pageref, Express keeps its own (which agree), and a broken file costs one warning.
 import { expect } from 'chai';
+import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
-import { entryOf, FIXTURES, request, startApp, startCollector, waitForLogs } from '../helpers/harness.mjs';
+import { entryOf, FIXTURES, request, ROOT, startApp, startCollector, waitForLogs } from '../helpers/harness.mjs';
 
 const DIR = join(FIXTURES, 'openapi');
 const APP = join(DIR, 'bookshop.cjs');
@@ -139,5 +141,29 @@ describe('openapi: the inspector API behind its guard', function () {
       expect((await request(`${collector.url}${path}`, { headers: { host: 'evil.example.com' } })).status, path).to.equal(421);
       expect((await request(`${collector.url}${path}`, { headers: { origin: 'http://evil.example.com' } })).status, path).to.equal(403);
     }
+  });
+});
+
+describe('openapi: readme-metrics check', function () {
+  const check = (cwd, args = []) =>
+    promisify(execFile)(process.execPath, [join(ROOT, 'bin', 'readme-metrics.js'), 'check', '--no-send', ...args], {
+      cwd,
+      env: { PATH: process.env.PATH, README_API_KEY: 'rdme_check_0000' },
+    }).then(
+      (r) => ({ code: 0, stdout: r.stdout }),
+      (err) => ({ code: err.code, stdout: err.stdout }),
+    );
+
+  it('names the definition it found and the template the sample path gets', async () => {
+    const { code, stdout } = await check(join(DIR, 'v3'), ['--path', '/v1/books/3']);
+    expect(stdout).to.include(`✔ OpenAPI definition: ${join(DIR, 'v3', 'openapi.json')} (7 operations)`);
+    expect(stdout).to.include('GET /v1/books/3 → /v1/books/:id');
+    expect(code).to.equal(0);
+  });
+
+  it('fails on a broken definition, naming it', async () => {
+    const { code, stdout } = await check(join(DIR, 'broken'));
+    expect(stdout).to.include(`✖ could not use the OpenAPI definition ${join(DIR, 'broken', 'openapi.json')}`);
+    expect(code).to.equal(1);
   });
 });
