@@ -64,7 +64,7 @@ export async function openInspector(
     say,
   );
   say(`dashboard ${p.bold(collector.url)}`);
-  if (definition) say(`API definition ${definition.definition.file} (${definition.definition.operations.length} operations): see Coverage`);
+  if (definition) say(`API definition ${definition.definition.file} (${definition.definition.operations.length} operations): see API coverage on the dashboard`);
   if (collector.persistFile) say(`logs kept in ${collector.persistFile}${collector.restored ? ` (${collector.restored} restored)` : ''}`);
   return { collector, say };
 }
