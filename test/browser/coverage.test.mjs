@@ -83,6 +83,7 @@ describeWithChromium('inspector coverage view (browser)', function () {
   });
 
   it('the inferred OpenAPI document downloads from the dashboard and validates', async () => {
+    expect(await page.locator('#export-openapi').isEnabled()).to.equal(true);
     const [download] = await Promise.all([page.waitForEvent('download', { timeout: 20_000 }), page.locator('#export-openapi').click()]);
     expect(download.suggestedFilename()).to.equal('openapi.inferred.json');
     const spec = JSON.parse(readFileSync(await download.path(), 'utf8'));
