@@ -71,6 +71,16 @@ describe('openapi: endpoint templates from the API definition', function () {
     }
   });
 
+  it('backgroundWorkerMode false: the same templates, built on the app thread', async () => {
+    const app = await startApp(APP, { collector, cwd: join(DIR, 'v3'), env: { README_BACKGROUND_WORKER_MODE: 'false' } });
+    try {
+      expect(await pagerefs(app, collector)).to.deep.equal(expected);
+      expect(app.stderr()).to.equal('');
+    } finally {
+      await app.stop();
+    }
+  });
+
   it("Express: the framework's template wins, and equals the definition's wherever the names agree", async () => {
     const app = await startApp(APP, { collector, cwd: join(DIR, 'v3'), args: ['express'] });
     try {
