@@ -1,12 +1,12 @@
 import { findConfigFile, loadConfigFile } from '../config/load-file';
-import { loadMatcher, type OperationMatcher } from '../openapi';
+import { DefinitionSource } from '../openapi';
 
 /**
  * The API definition the inspector compares traffic with, found as the SDK finds it: `--openapi`,
  * then README_OPENAPI, then `openapi` in the config file, then openapi.json & co. in the working
  * directory. A config file that fails to load is the app's to report; here it only means "not set".
  */
-export async function inspectorDefinition(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<OperationMatcher | undefined> {
+export async function inspectorDefinition(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<DefinitionSource> {
   let configured = flag || env.README_OPENAPI || undefined;
   if (!configured) {
     const file = findConfigFile(process.cwd(), env);
@@ -19,5 +19,5 @@ export async function inspectorDefinition(flag: string | undefined, env: NodeJS.
       }
     }
   }
-  return loadMatcher(configured);
+  return new DefinitionSource(configured);
 }

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { startCollector, type Collector } from '../inspector/collector';
-import type { OperationMatcher } from '../openapi';
+import type { DefinitionSource } from '../openapi';
 import { parsePort, parsePositive } from './args';
 import { inspectorDefinition } from './definition';
 import type { Painter } from './terminal';
@@ -12,7 +12,7 @@ export interface InspectorOptions {
   port?: number;
   store?: string;
   maxEntries?: number;
-  definition?: OperationMatcher;
+  definition?: DefinitionSource;
 }
 
 /**
@@ -64,7 +64,8 @@ export async function openInspector(
     say,
   );
   say(`dashboard ${p.bold(collector.url)}`);
-  if (definition) say(`API definition ${definition.definition.file} (${definition.definition.operations.length} operations): see API coverage on the dashboard`);
+  const { matcher } = definition.current();
+  if (matcher) say(`API definition ${matcher.definition.file} (${matcher.definition.operations.length} operations): see API coverage on the dashboard`);
   if (collector.persistFile) say(`logs kept in ${collector.persistFile}${collector.restored ? ` (${collector.restored} restored)` : ''}`);
   return { collector, say };
 }

@@ -5,7 +5,7 @@ import { authority, newSessionToken, refusal } from './guard';
 import { IngestError, readLogs, validateLog } from './ingest';
 import { JsonlPersistence } from './persist';
 import { LogStore } from './store';
-import type { OperationMatcher } from '../openapi';
+import type { DefinitionSource } from '../openapi';
 import { version } from '../version';
 
 const MAX_POSTS = 1_000;
@@ -28,7 +28,7 @@ export interface CollectorOptions {
   /** Ingestion needs `Authorization: Basic base64("<token>:")`; default: a fresh random token. */
   token?: string;
   /** The app's API definition, for the coverage view. */
-  definition?: OperationMatcher;
+  definition?: DefinitionSource;
 }
 
 export interface Collector {

@@ -1,4 +1,4 @@
-import type { DocumentedOperation, OperationMatcher } from '../openapi';
+import type { DefinitionState, DocumentedOperation } from '../openapi';
 import type { StoredLog } from './store';
 import { summarize, type LogSummary } from './summary';
 
@@ -30,14 +30,17 @@ export interface UndocumentedEndpoint {
 export interface CoverageReport {
   /** The definition's file, or null when there is none (then everything else is empty). */
   definition: string | null;
+  /** Why the definition could not be used, when it could not. */
+  error?: string;
   operations: OperationCoverage[];
   neverCalled: Array<{ method: string; path: string }>;
   undocumented: UndocumentedEndpoint[];
 }
 
 /** The definition against the traffic the inspector holds. */
-export function coverage(matcher: OperationMatcher | undefined, logs: readonly StoredLog[]): CoverageReport {
-  if (!matcher) return { definition: null, operations: [], neverCalled: [], undocumented: [] };
+export function coverage(state: DefinitionState, logs: readonly StoredLog[]): CoverageReport {
+  const { matcher } = state;
+  if (!matcher) return { definition: state.file ?? null, error: state.error, operations: [], neverCalled: [], undocumented: [] };
   const seen = new Map<DocumentedOperation, LogSummary[]>();
   const undocumented = new Map<string, UndocumentedEndpoint>();
   for (const stored of logs) {

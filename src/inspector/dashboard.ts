@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { OperationMatcher } from '../openapi';
+import type { DefinitionSource } from '../openapi';
 import { coverage } from './coverage';
 import { openEventStream } from './events';
 import { toHar } from './har-export';
@@ -11,7 +11,7 @@ import { summarize } from './summary';
 export interface DashboardContext {
   store: LogStore;
   info: () => Record<string, unknown>;
-  definition?: OperationMatcher;
+  definition?: DefinitionSource;
 }
 
 const MAX_EXPORT_REQUEST = 1024 * 1024;
@@ -42,7 +42,7 @@ export async function handleDashboard(req: IncomingMessage, res: ServerResponse,
     return true;
   }
   if (method === 'GET' && path === '/api/coverage') {
-    json(res, 200, coverage(ctx.definition, store.all()));
+    json(res, 200, coverage(ctx.definition?.current() ?? {}, store.all()));
     return true;
   }
   if (method === 'GET' && path === '/api/openapi') {

@@ -5,6 +5,7 @@ import { OperationMatcher } from './matcher';
 
 export { locateDefinition } from './locate';
 export { OperationMatcher } from './matcher';
+export { DefinitionSource, type DefinitionState } from './source';
 export { readDefinition, type Definition, type DocumentedOperation } from './definition';
 
 /**

@@ -2,7 +2,9 @@
 // path templates as pageref, Express keeps its own (which agree), and a broken file costs one warning.
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { entryOf, FIXTURES, request, ROOT, startApp, startCollector, waitForLogs } from '../helpers/harness.mjs';
@@ -125,8 +127,8 @@ describe('openapi: endpoint templates from the API definition', function () {
 
 describe('openapi: the inspector API behind its guard', function () {
   let collector;
-  const { loadMatcher } = createRequire(import.meta.url)('../../dist/openapi/index.js');
-  before(async () => (collector = await startCollector({ definition: loadMatcher(undefined, join(DIR, 'v3')) })));
+  const { DefinitionSource } = createRequire(import.meta.url)('../../dist/openapi/index.js');
+  before(async () => (collector = await startCollector({ definition: new DefinitionSource(undefined, join(DIR, 'v3')) })));
   after(() => collector.close());
 
   it('/api/coverage compares the definition with what arrived; other origins and hosts are refused', async () => {
@@ -151,6 +153,44 @@ describe('openapi: the inspector API behind its guard', function () {
       expect((await request(`${collector.url}${path}`, { headers: { host: 'evil.example.com' } })).status, path).to.equal(421);
       expect((await request(`${collector.url}${path}`, { headers: { origin: 'http://evil.example.com' } })).status, path).to.equal(403);
     }
+  });
+});
+
+describe('openapi: the inspector reads the definition again when it changes', function () {
+  const { DefinitionSource } = createRequire(import.meta.url)('../../dist/openapi/index.js');
+  let dir;
+  let collector;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'readme-metrics-openapi-'));
+    collector = await startCollector({ definition: new DefinitionSource(undefined, dir) });
+  });
+  after(async () => {
+    await collector.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const report = async () => JSON.parse((await request(`${collector.url}/api/coverage`)).body);
+  const doc = (paths) => JSON.stringify({ openapi: '3.0.3', info: { title: 't', version: '1' }, paths });
+  const op = { get: { responses: { 200: { description: 'ok' } } } };
+
+  it('appears, grows, breaks and comes back without restarting the inspector', async () => {
+    expect(await report()).to.deep.include({ definition: null, operations: [] });
+    writeFileSync(join(dir, 'openapi.json'), doc({ '/a': op }));
+    expect((await report()).neverCalled).to.deep.equal([{ method: 'GET', path: '/a' }]);
+    writeFileSync(join(dir, 'openapi.json'), doc({ '/a': op, '/bb/{id}': op }));
+    expect((await report()).neverCalled).to.deep.equal([
+      { method: 'GET', path: '/a' },
+      { method: 'GET', path: '/bb/{id}' },
+    ]);
+    writeFileSync(join(dir, 'openapi.json'), '{"openapi": "3.0.3", "paths": {');
+    const broken = await report();
+    expect(broken.definition).to.equal(join(dir, 'openapi.json'));
+    expect(broken.error).to.be.a('string').and.not.equal('');
+    expect(broken.operations).to.deep.equal([]);
+    writeFileSync(join(dir, 'openapi.json'), doc({ '/c': op }));
+    const fixed = await report();
+    expect(fixed.error).to.equal(undefined);
+    expect(fixed.neverCalled).to.deep.equal([{ method: 'GET', path: '/c' }]);
   });
 });
 

@@ -31,6 +31,15 @@ function render(report) {
   }
   card.hidden = false;
   $('#coverage-file').textContent = report.definition;
+  card.classList.toggle('broken', !!report.error);
+  if (report.error) {
+    // The file is read again once it changes: fixing it brings the card back.
+    $('#coverage-summary').textContent = `could not use it: ${report.error}`;
+    $('#coverage-ops tbody').replaceChildren();
+    $('#coverage-never').replaceChildren();
+    $('#coverage-undocumented').replaceChildren();
+    return;
+  }
   const called = report.operations.length - report.neverCalled.length;
   $('#coverage-summary').textContent = `${called} of ${report.operations.length} documented operations called; ${report.undocumented.length} undocumented endpoint${report.undocumented.length === 1 ? '' : 's'} called`;
 
