@@ -42,7 +42,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'compression', env: 'README_COMPRESSION', parse: p.oneOf('gzip', 'none'), default: 'gzip', expected: 'gzip or none' },
   { key: 'groupingTimeout', env: 'README_GROUPING_TIMEOUT', parse: p.parsePositiveInteger, default: 1000, expected: 'milliseconds > 0' },
   { key: 'secretScan', env: 'README_SECRET_SCAN', parse: p.parseBoolean, default: true, expected: 'boolean' },
-  { key: 'openapi', env: 'README_OPENAPI', parse: p.parseString, default: undefined, expected: 'path to an OpenAPI file' },
+  { key: 'openapi', env: 'README_OPENAPI', parse: p.parseString, default: undefined, expected: 'string' },
   { key: 'enabled', env: 'README_METRICS_ENABLED', parse: p.parseBoolean, default: true, expected: 'boolean' },
 ];
 
