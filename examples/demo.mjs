@@ -62,6 +62,7 @@ async function maybeStart() {
   Dashboard     ${bold(dashboard)}   <- open this in your browser
   Example API   ${base}
   Sent 80 requests (${summary}); one more every 2 s.
+  API coverage  examples/openapi.json against that traffic, on the dashboard
   Press Ctrl-C to stop.
 `);
   stopTrickle = trickle(base, { everyMs: 2000 });

@@ -89,6 +89,8 @@ export interface Options {
   webhookPath?: string;
   /** The project's webhook secret; looked up with `GET {readmeApiUrl}/v1/` (its `jwtSecret`) when unset. */
   webhookSecret?: string;
+  /** OpenAPI 3.x / Swagger 2 file (JSON or YAML) whose path templates name endpoints; default: openapi.json, openapi.yaml, openapi.yml or swagger.json in the working directory. */
+  openapi?: string;
   /** Turn the SDK off without removing the preload. */
   enabled?: boolean;
 }

@@ -7,6 +7,7 @@ import { errorMessage } from '../debug';
 import { findCaller } from '../group/finder';
 import { normalizeGroup, type Caller } from '../group/normalize';
 import { buildLog } from '../har/build';
+import { locateDefinition, OperationMatcher, readDefinition } from '../openapi';
 import { createRedactor } from '../redact';
 import { MetricsClient } from '../transport/client';
 import type { Options } from '../types';
@@ -87,6 +88,7 @@ export async function runCheck(argv: string[], out: (line: string) => void = (l)
     out(`  ${spec.key.padEnd(24)} ${shown}  (${sources[spec.key]}${spec.env ? `, ${spec.env}` : ''})`);
   }
   if (!config.apiKey) fail('no apiKey: set README_API_KEY or apiKey in the config file');
+  checkDefinition(config.openapi, args.path, out, fail);
 
   const sample = await sampleExchange(args, config);
   out(`\nSample request: GET ${args.path} with ${args.headers.length ? args.headers.map(([n]) => n).join(', ') : 'no extra headers'}`);
@@ -116,6 +118,20 @@ export async function runCheck(argv: string[], out: (line: string) => void = (l)
   }
   out(failures ? `\n${failures} problem(s) found.` : '\nAll good.');
   return failures ? 1 : 0;
+}
+
+/** The OpenAPI definition the SDK would use, and the template it gives the sample request's path. */
+function checkDefinition(configured: string | undefined, path: string, out: (line: string) => void, fail: (msg: string) => void): void {
+  const found = locateDefinition(configured);
+  if (!found) return out('• no OpenAPI definition (endpoints without a framework route are logged by their full URL)');
+  try {
+    const matcher = new OperationMatcher(readDefinition(found.file));
+    out(`✔ OpenAPI definition: ${found.file} (${matcher.definition.operations.length} operations)`);
+    const template = matcher.find('GET', path)?.template;
+    out(`  GET ${path} → ${template ?? 'not documented (logged by its full URL)'}`);
+  } catch (err) {
+    fail(`could not use the OpenAPI definition ${found.file}: ${errorMessage(err)}`);
+  }
 }
 
 function show(v: unknown): string {

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
+import { resolve } from 'node:path';
 import { parseArgs, UsageError } from './args';
 import { childEnv } from './child-env';
 import { DEV_HELP } from './help';
@@ -12,7 +13,7 @@ const TERMINAL_SIGINT_GRACE_MS = 3_000;
 
 /** `readme-metrics dev [options] -- <command...>`: resolves with the exit code to exit with. */
 export async function runDev(argv: readonly string[]): Promise<number> {
-  const args = parseArgs(argv, { values: ['port', 'store', 'max-entries'], flags: ['help', 'quiet'] });
+  const args = parseArgs(argv, { values: ['port', 'store', 'max-entries', 'openapi'], flags: ['help', 'quiet'] });
   if (args.flags.has('help')) {
     process.stdout.write(DEV_HELP);
     return 0;
@@ -30,7 +31,10 @@ export async function runDev(argv: readonly string[]): Promise<number> {
   // A single word with spaces is a shell command line ("npm run start:dev"); Windows needs a shell
   // to find npm.cmd and friends.
   const shell = process.platform === 'win32' || (command.length === 1 && /\s/.test(command[0]));
-  const child = spawn(command[0], command.slice(1), { stdio: 'inherit', env: childEnv(process.env, collector), shell });
+  const env = childEnv(process.env, collector);
+  // The app names its endpoints by the same definition the dashboard compares them with.
+  if (args.values.openapi) env.README_OPENAPI = resolve(args.values.openapi);
+  const child = spawn(command[0], command.slice(1), { stdio: 'inherit', env, shell });
 
   const stopForwarding = forwardSignals(child);
   const outcome = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>((resolve) => {

@@ -22,6 +22,9 @@ const SHARED = `  --port <n>          dashboard and collector port (default ${DE
   --store <file>      also keep logs in <file> (JSON lines), so a restart keeps history;
                       the file is compacted to stay bounded
   --max-entries <n>   logs kept (default 5000; the oldest go first)
+  --openapi <file>    your OpenAPI 3.x / Swagger 2 definition, for the Coverage view (default:
+                      README_OPENAPI, openapi in the config file, or openapi.json, openapi.yaml,
+                      openapi.yml, swagger.json in this directory)
   -h, --help          show this help`;
 
 export const DEV_HELP = `Usage: readme-metrics dev [options] -- <command> [args...]

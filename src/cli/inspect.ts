@@ -6,7 +6,7 @@ import { painter, requestLine } from './terminal';
 
 /** `readme-metrics inspect`: the collector and dashboard alone, until Ctrl-C. */
 export async function runInspect(argv: readonly string[]): Promise<number> {
-  const args = parseArgs(argv, { values: ['port', 'store', 'max-entries'], flags: ['help', 'quiet'] });
+  const args = parseArgs(argv, { values: ['port', 'store', 'max-entries', 'openapi'], flags: ['help', 'quiet'] });
   if (args.flags.has('help')) {
     process.stdout.write(INSPECT_HELP);
     return 0;

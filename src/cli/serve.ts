@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import { startCollector, type Collector } from '../inspector/collector';
+import type { DefinitionSource } from '../openapi';
 import { parsePort, parsePositive } from './args';
+import { inspectorDefinition } from './definition';
 import type { Painter } from './terminal';
 
 /** R-D-M-E on a phone keypad; nothing common listens there. */
@@ -10,6 +12,7 @@ export interface InspectorOptions {
   port?: number;
   store?: string;
   maxEntries?: number;
+  definition?: DefinitionSource;
 }
 
 /**
@@ -18,7 +21,7 @@ export interface InspectorOptions {
  */
 export async function startInspector(opts: InspectorOptions, log: (line: string) => void): Promise<Collector> {
   const port = opts.port ?? DEFAULT_PORT;
-  const common = { maxEntries: opts.maxEntries, persistFile: opts.store ? resolve(opts.store) : undefined };
+  const common = { maxEntries: opts.maxEntries, persistFile: opts.store ? resolve(opts.store) : undefined, definition: opts.definition };
   try {
     return await startCollector({ ...common, port });
   } catch (err) {
@@ -55,11 +58,14 @@ export async function openInspector(
   const say = (line: string): void => {
     process.stderr.write(`${p.dim('[readme-metrics]')} ${line}\n`);
   };
+  const definition = await inspectorDefinition(values.openapi);
   const collector = await startInspector(
-    { port: parsePort(values.port), store: values.store, maxEntries: parsePositive('max-entries', values['max-entries']) },
+    { port: parsePort(values.port), store: values.store, maxEntries: parsePositive('max-entries', values['max-entries']), definition },
     say,
   );
   say(`dashboard ${p.bold(collector.url)}`);
+  const { matcher } = definition.current();
+  if (matcher) say(`API definition ${matcher.definition.file} (${matcher.definition.operations.length} operations): see API coverage on the dashboard`);
   if (collector.persistFile) say(`logs kept in ${collector.persistFile}${collector.restored ? ` (${collector.restored} restored)` : ''}`);
   return { collector, say };
 }

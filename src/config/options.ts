@@ -47,6 +47,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'getUserByEmail', parse: p.parseFunction, default: undefined, expected: 'function' },
   { key: 'webhookPath', env: 'README_WEBHOOK_PATH', parse: p.parsePath, default: '/readme-webhook', expected: 'path starting with /' },
   { key: 'webhookSecret', env: 'README_WEBHOOK_SECRET', parse: p.parseString, default: undefined, expected: 'string', secret: true },
+  { key: 'openapi', env: 'README_OPENAPI', parse: p.parseString, default: undefined, expected: 'string' },
   { key: 'enabled', env: 'README_METRICS_ENABLED', parse: p.parseBoolean, default: true, expected: 'boolean' },
 ];
 

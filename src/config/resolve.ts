@@ -33,6 +33,7 @@ export interface Config {
   getUserByEmail: GetUserByEmail | undefined;
   webhookPath: string;
   webhookSecret: string | undefined;
+  openapi: string | undefined;
   enabled: boolean;
 }
 

@@ -1,5 +1,6 @@
 import { arch, platform, release } from 'node:os';
 import type { RawCapture } from '../capture/raw-capture';
+import { documentedTemplate } from '../openapi';
 import { version } from '../version';
 import { responseContent } from './content';
 import { headerValue, pairsFromObject, pairsFromRaw, parseHeaderBlock } from './headers';
@@ -13,6 +14,8 @@ export interface BuildOptions {
   development: boolean;
   trustProxy: boolean;
   maxBodySize: number;
+  /** OpenAPI definition setting: its path template is the pageref when the framework gave none. */
+  openapi?: string;
 }
 
 const CREATOR = {
@@ -39,7 +42,7 @@ export function buildLog(
   const neverAnswered = raw.aborted && raw.responseHeaderBlock === null;
 
   const entry: HarEntry = {
-    pageref: pageRef(url, raw.route),
+    pageref: pageRef(url, raw.route || documentedTemplate(opts.openapi, raw.method, raw.url)),
     startedDateTime: new Date(raw.startedDateTime).toISOString(),
     time,
     request: {

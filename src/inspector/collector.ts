@@ -5,6 +5,7 @@ import { authority, newSessionToken, refusal } from './guard';
 import { IngestError, readLogs, validateLog } from './ingest';
 import { JsonlPersistence } from './persist';
 import { LogStore } from './store';
+import type { DefinitionSource } from '../openapi';
 import { version } from '../version';
 
 const MAX_POSTS = 1_000;
@@ -26,6 +27,8 @@ export interface CollectorOptions {
   maxFileBytes?: number;
   /** Ingestion needs `Authorization: Basic base64("<token>:")`; default: a fresh random token. */
   token?: string;
+  /** The app's API definition, for the coverage view. */
+  definition?: DefinitionSource;
 }
 
 export interface Collector {
@@ -119,7 +122,7 @@ export async function startCollector(opts: CollectorOptions = {}): Promise<Colle
       store.clear();
       return send(res, 204, null);
     }
-    if (opts.dashboard !== false && (await handleDashboard(req, res, { store, info }))) return;
+    if (opts.dashboard !== false && (await handleDashboard(req, res, { store, info, definition: opts.definition }))) return;
     send(res, 404, { error: 'not found' });
   }
 

@@ -1,6 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { DefinitionSource } from '../openapi';
+import { coverage } from './coverage';
 import { openEventStream } from './events';
 import { toHar } from './har-export';
+import { inferOpenApi } from './openapi-export';
 import { serveAsset } from './static';
 import type { LogStore, StoredLog } from './store';
 import { summarize } from './summary';
@@ -8,6 +11,7 @@ import { summarize } from './summary';
 export interface DashboardContext {
   store: LogStore;
   info: () => Record<string, unknown>;
+  definition?: DefinitionSource;
 }
 
 const MAX_EXPORT_REQUEST = 1024 * 1024;
@@ -35,6 +39,23 @@ export async function handleDashboard(req: IncomingMessage, res: ServerResponse,
   }
   if (method === 'GET' && path === '/api/info') {
     json(res, 200, ctx.info());
+    return true;
+  }
+  if (method === 'GET' && path === '/api/coverage') {
+    json(res, 200, coverage(ctx.definition?.current() ?? {}, store.all()));
+    return true;
+  }
+  if (method === 'GET' && path === '/api/openapi') {
+    const { status, body } = await inferOpenApi(store.all());
+    const text = JSON.stringify(body, null, 2);
+    const headers: Record<string, string | number> = {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(text),
+      'cache-control': 'no-store',
+    };
+    if (status === 200) headers['content-disposition'] = 'attachment; filename="openapi.inferred.json"';
+    res.writeHead(status, headers);
+    res.end(text);
     return true;
   }
   const one = /^\/api\/logs\/([^/]+)$/.exec(path);

@@ -20,6 +20,8 @@ export interface PipelineSettings {
   maxQueueBytes: number;
   compression: 'gzip' | 'none';
   secretScan: boolean;
+  /** OpenAPI definition file as configured; unset: openapi.json & co. in the working directory. */
+  openapi: string | undefined;
 }
 
 export function pipelineSettings(c: Readonly<Config>): PipelineSettings {
@@ -42,6 +44,7 @@ export function pipelineSettings(c: Readonly<Config>): PipelineSettings {
     maxQueueBytes: c.maxQueueBytes,
     compression: c.compression,
     secretScan: c.secretScan,
+    openapi: c.openapi,
   };
 }
 

@@ -1,8 +1,9 @@
 import { renderConsumers, renderLatency, renderTimeline } from './charts.js';
 import { hideDetail, showDetail } from './detail.js';
 import { $, h } from './dom.js';
-import { downloadHar } from './export.js';
+import { downloadHar, downloadInferredOpenApi } from './export.js';
 import { createFilters } from './filters.js';
+import { refreshCoverage } from './coverage.js';
 import { connectLive } from './live.js';
 import { MAX_ROWS, renderTable } from './table.js';
 
@@ -57,6 +58,7 @@ $('#export-har').addEventListener('click', () => {
   const ids = state.rows.filter(filters.matches).map((r) => r.id);
   if (ids.length) downloadHar(ids).catch((err) => alert(err.message));
 });
+$('#export-openapi').addEventListener('click', () => downloadInferredOpenApi().catch((err) => alert(err.message)));
 $('#clear').addEventListener('click', () => fetch('/api/logs', { method: 'DELETE' }));
 document.addEventListener('keydown', (e) => {
   if (e.key === 'Escape' && state.selectedId) closeDetail();
@@ -132,10 +134,13 @@ function render() {
   );
   $('#list-note').textContent = rows.length > shown ? `Showing the newest ${MAX_ROWS} of ${rows.length}; filter to narrow down.` : '';
   $('#export-har').disabled = rows.length === 0;
+  // The inferred document covers every log held, whatever the filters.
+  $('#export-openapi').disabled = total === 0;
   $('#export-har .n').textContent = rows.length ? ` (${rows.length})` : '';
   $('#empty').hidden = !state.loaded || total > 0;
   $('#no-match').hidden = total === 0 || rows.length > 0;
   document.title = `${total ? `(${total}) ` : ''}readme-metrics inspector`;
+  refreshCoverage();
 }
 
 $('#ingest-url').textContent = location.origin;
