@@ -115,6 +115,20 @@ export class Pipeline {
     }
   }
 
+  /** A log already built and redacted (by the app's thread, in-process mode), handed over on exit. */
+  addBuilt(json: string): void {
+    this.enqueue(json);
+  }
+
+  /** Takes the logs waiting in the queue, for another thread to send when this one cannot (exit). */
+  takeQueued(): string[] {
+    const logs = this.queue;
+    this.queue = [];
+    this.queueBytes = 0;
+    this.stats.pending = 0;
+    return logs;
+  }
+
   private buildFailed(err: unknown): void {
     this.stats.skipped++;
     warnOnce('build', `could not build a log (${errorMessage(err)}); that request was not logged`);

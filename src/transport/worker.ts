@@ -1,5 +1,6 @@
 // Entry point of the background worker thread: the pipeline runs here so the app's event loop
 // only captures. Messages: captures in; flush requests answered with stats; the base URL out.
+// Also started on 'exit' in in-process mode, only to send what the app's thread could not (exitOnly).
 import { parentPort, workerData } from 'node:worker_threads';
 import { unpack } from './handoff';
 import { Pacer } from './pacer';
@@ -8,7 +9,12 @@ import type { PipelineSettings } from './settings';
 import { HANDLED_BYTES, HANDLED_CAPTURES, type ToWorker } from './messages';
 
 const port = parentPort!;
-const { settings, progress, dropped } = workerData as { settings: PipelineSettings; progress: Int32Array; dropped: BigInt64Array };
+const { settings, progress, dropped, exitOnly } = workerData as {
+  settings: PipelineSettings;
+  progress: Int32Array;
+  dropped: BigInt64Array;
+  exitOnly?: boolean;
+};
 const pacer = new Pacer();
 const pipeline = new Pipeline(
   settings,
@@ -16,7 +22,9 @@ const pipeline = new Pipeline(
   false,
   dropped,
 );
-pipeline.start();
+if (!exitOnly) pipeline.start();
+/** Captures taken in so far; sent with every snapshot of the counters (the app's thread counts the rest). */
+let handled = 0;
 
 port.on('message', (msg: ToWorker) => {
   if (msg.type === 'captures') {
@@ -28,22 +36,35 @@ port.on('message', (msg: ToWorker) => {
       }
     } finally {
       // Even if a batch could not be read: the app's thread would otherwise count it as waiting forever.
+      handled += msg.batch.count;
       Atomics.add(progress, HANDLED_CAPTURES, msg.batch.count);
       Atomics.add(progress, HANDLED_BYTES, msg.bytes);
     }
   } else if (msg.type === 'flush') {
+    const at = handled;
     pipeline.flush(msg.timeoutMs).then(
-      (stats) => port.postMessage({ type: 'flushed', id: msg.id, stats }),
-      () => port.postMessage({ type: 'flushed', id: msg.id, stats: pipeline.stats }),
+      (stats) => port.postMessage({ type: 'flushed', id: msg.id, stats, handled: at }),
+      () => port.postMessage({ type: 'flushed', id: msg.id, stats: pipeline.stats, handled: at }),
     );
+  } else if (msg.type === 'exitFlush') {
+    const done = (): void => {
+      Atomics.store(msg.done, 0, 1);
+      Atomics.notify(msg.done, 0);
+    };
+    try {
+      for (const log of msg.logs) pipeline.addBuilt(log);
+      pipeline.flush(msg.timeoutMs).then(done, done);
+    } catch {
+      done();
+    }
   }
 });
 
 // Counters flow back a few times a second, only when they changed, so getStats() is current.
 let lastSent = '';
 setInterval(() => {
-  const now = JSON.stringify(pipeline.stats);
+  const now = JSON.stringify(pipeline.stats) + handled;
   if (now === lastSent) return;
   lastSent = now;
-  port.postMessage({ type: 'stats', stats: pipeline.stats });
+  port.postMessage({ type: 'stats', stats: pipeline.stats, handled });
 }, 250);
