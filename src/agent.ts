@@ -35,6 +35,7 @@ export class Agent {
   private groupings = new Set<Promise<unknown>>();
   private dirty = false;
   private skipped = 0;
+  private closedStats: Stats | null = null;
   private readonly maxBodyFromEnv: number;
 
   constructor(fileOverride?: Options) {
@@ -210,13 +211,15 @@ export class Agent {
   async shutdown(timeoutMs = DEFAULT_FLUSH_TIMEOUT_MS): Promise<Stats> {
     const stats = await this.flush(timeoutMs);
     this.active = false;
+    if (this.sink) this.closedStats = this.sink.stats();
     await this.sink?.close();
     this.sink = null;
     return stats;
   }
 
+  /** Counters since the process started: the sink's, or what they were when shutdown() released it. */
   stats(): Stats {
-    return this.withOwnCounts(this.sink ? this.sink.stats() : emptyStats());
+    return this.withOwnCounts(this.sink ? this.sink.stats() : (this.closedStats ?? emptyStats()));
   }
 
   /** The pipeline counts what it built; requests skipped before it (grouping) are counted here. */

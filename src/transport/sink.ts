@@ -232,8 +232,15 @@ class WorkerSink implements Sink {
     waitForExitFlush(this.worker, [], deadline);
   }
 
+  /**
+   * Current on the app's thread: captures handed off (or about to be) that the worker's last snapshot
+   * does not yet include count as queued and pending, so nothing captured is invisible meanwhile.
+   */
   stats(): Stats {
-    return this.withDrops(this.fallback ? this.fallback.stats() : this.lastStats);
+    if (this.fallback) return this.withDrops(this.fallback.stats());
+    const inTransit = Math.max(0, this.handedTotal + this.batch.length - this.handledAtSnapshot);
+    const s = this.lastStats;
+    return this.withDrops({ ...s, queued: s.queued + inTransit, pending: s.pending + inTransit });
   }
 
   /** The worker's counters, with the process's drop total as of now (both threads add to it). */

@@ -3,7 +3,7 @@
 // signal and the app's own output are the same as without the preload, and the log of every request
 // the app served reaches the collector, in worker mode and in-process mode alike.
 import { expect } from 'chai';
-import { entryOf, request, startApp, startCollector, waitForLogs } from '../helpers/harness.mjs';
+import { entryOf, request, sleep, startApp, startCollector, waitForLogs } from '../helpers/harness.mjs';
 
 const VARIANTS = [
   { name: 'worker', preload: 'require', env: {} },
@@ -119,6 +119,50 @@ describe('exit paths', function () {
         await waitForLogs(collector, r.served.length, { timeout: 3_000, filter: (l) => r.served.includes(entryOf(l).request.url.split('?')[1]) }).catch(() => {});
         const got = urls();
         for (const u of r.served) expect(got.has(u), `log of ${u} (${v.name}, exited after ${r.ms} ms; stderr: ${r.rawStderr})`).to.equal(true);
+      }
+    });
+  }
+});
+
+describe('getStats', function () {
+  this.timeout(30_000);
+  let collector;
+  before(async () => (collector = await startCollector()));
+  after(() => collector.close());
+
+  for (const mode of ['true', 'false']) {
+    it(`is current at once, never goes back, and survives shutdown() (backgroundWorkerMode=${mode})`, async () => {
+      const app = await startApp('stats-app.cjs', {
+        collector,
+        env: { README_BACKGROUND_WORKER_MODE: mode, README_IGNORE_PATHS: '/__stats,/__shutdown', README_FLUSH_INTERVAL: '200' },
+      });
+      const stats = async () => JSON.parse((await request(`${app.url}/__stats`)).body);
+      try {
+        for (let i = 0; i < 5; i++) await request(`${app.url}/json?stats=${mode}-${i}`);
+        // Right after the responses: what the app's thread captured shows, whatever the worker is doing.
+        const first = await stats();
+        expect(first.queued, JSON.stringify(first)).to.equal(5);
+        expect(first.sent + first.pending + first.failed + first.dropped).to.equal(5);
+        // Sent as the timer fires; every reading on the way is at least the one before.
+        const readings = [first];
+        const deadline = Date.now() + 10_000;
+        while (readings.at(-1).sent < 5 && Date.now() < deadline) {
+          await sleep(20);
+          readings.push(await stats());
+        }
+        for (let i = 1; i < readings.length; i++) {
+          for (const k of ['queued', 'sent', 'dropped', 'failed', 'skipped']) {
+            expect(readings[i][k], `${k} at reading ${i}`).to.be.at.least(readings[i - 1][k]);
+          }
+        }
+        expect(readings.at(-1)).to.include({ queued: 5, sent: 5, pending: 0 });
+        await request(`${app.url}/json?stats=${mode}-last`);
+        const { returned, after } = JSON.parse((await request(`${app.url}/__shutdown`)).body);
+        expect(returned).to.include({ queued: 6, sent: 6, pending: 0 });
+        expect(after).to.deep.equal(returned);
+        expect(await stats()).to.deep.equal(returned);
+      } finally {
+        await app.stop();
       }
     });
   }
