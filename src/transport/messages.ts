@@ -9,10 +9,11 @@ export type ToWorker =
   | { type: 'captures'; batch: PackedBatch; sentAt: number; timed: boolean; bytes: number }
   | { type: 'flush'; id: number; timeoutMs: number }
   /**
-   * The process is exiting and the app's thread is blocked on `done` (Atomics.wait): queue `logs` (built
-   * on the app's thread, in-process mode), flush within timeoutMs, then set done[0] to 1 and notify.
+   * The process is exiting and the app's thread is blocked on `done` (Atomics.wait): queue `logs` and
+   * the logs of `bodies` (request bodies of a batch that was being sent; both from the app's thread in
+   * in-process mode), flush within timeoutMs, then set done[0] to 1 and notify.
    */
-  | { type: 'exitFlush'; done: Int32Array; timeoutMs: number; logs: string[] };
+  | { type: 'exitFlush'; done: Int32Array; timeoutMs: number; logs: string[]; bodies: Uint8Array[] };
 
 /** handled: captures the worker had taken in when it took this snapshot of its counters. */
 export type FromWorker =

@@ -46,6 +46,8 @@ export class Pipeline {
   private lastSendAt = -Infinity;
   private kickPending = false;
   private readonly queueFull: DropCounter;
+  /** The batch being sent: its logs until compressed, then its body (see takeUnsent). */
+  private inFlight: { logs: string[]; body: Buffer | null } | null = null;
 
   constructor(
     private readonly settings: PipelineSettings,
@@ -120,13 +122,21 @@ export class Pipeline {
     this.enqueue(json);
   }
 
-  /** Takes the logs waiting in the queue, for another thread to send when this one cannot (exit). */
-  takeQueued(): string[] {
+  /**
+   * Takes what is not known to be delivered, for another thread to send when this one cannot (exit):
+   * the queue, and the batch being sent (its logs, or its request body once compressed). That batch
+   * may have arrived already; its logs keep their _id, so a second copy is recognizable as one.
+   */
+  takeUnsent(): { logs: string[]; bodies: Buffer[] } {
     const logs = this.queue;
+    const bodies: Buffer[] = [];
+    if (this.inFlight?.body) bodies.push(this.inFlight.body);
+    else if (this.inFlight) logs.unshift(...this.inFlight.logs);
+    this.inFlight = null;
     this.queue = [];
     this.queueBytes = 0;
     this.stats.pending = 0;
-    return logs;
+    return { logs, bodies };
   }
 
   private buildFailed(err: unknown): void {
@@ -214,7 +224,9 @@ export class Pipeline {
       const batch = this.queue.splice(0, this.batchSize());
       for (const j of batch) this.queueBytes -= j.length;
       this.stats.pending = this.queue.length;
+      this.inFlight = { logs: batch, body: null };
       await this.sendBatch(batch);
+      this.inFlight = null;
     } while (this.queue.length > 0 && Date.now() >= this.pausedUntil && (force || this.fillsABatch()));
   }
 
@@ -247,6 +259,7 @@ export class Pipeline {
       warnOnce('compress', `could not compress ${count} log(s): ${errorMessage(err)} (shown once)`);
       return;
     }
+    if (this.inFlight) this.inFlight.body = body;
     batch.length = 0;
     for (let attempt = 1; ; attempt++) {
       let status: number;

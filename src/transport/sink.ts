@@ -55,8 +55,9 @@ class InProcessSink implements Sink {
   }
   /** This thread's event loop will not run again: a worker started now sends the queue while we wait. */
   flushBeforeExit(timeoutMs: number): void {
-    const logs = this.pipeline.takeQueued();
-    if (logs.length === 0) return;
+    const { logs, bodies } = this.pipeline.takeUnsent();
+    debug(`exit: ${logs.length} queued log(s), ${bodies.length} body(ies) in flight`);
+    if (logs.length === 0 && bodies.length === 0) return;
     const deadline = Date.now() + timeoutMs;
     const worker = new Worker(join(__dirname, 'worker.js'), {
       workerData: {
@@ -67,7 +68,7 @@ class InProcessSink implements Sink {
       },
     });
     worker.on('error', () => {});
-    waitForExitFlush(worker, logs, deadline);
+    waitForExitFlush(worker, logs, deadline, bodies);
   }
   stats(): Stats {
     return { ...this.pipeline.stats };
@@ -85,10 +86,10 @@ const HANDOFF_DELAY_MS = 20;
 const EXIT_SLACK_MS = 100;
 
 /** Asks the worker to send everything (logs too, if any) and blocks until it did or the deadline passed. */
-function waitForExitFlush(worker: Worker, logs: string[], deadline: number): void {
+function waitForExitFlush(worker: Worker, logs: string[], deadline: number, bodies: Buffer[] = []): void {
   const done = new Int32Array(new SharedArrayBuffer(4));
   const timeoutMs = Math.max(1, deadline - Date.now());
-  worker.postMessage({ type: 'exitFlush', done, timeoutMs, logs } satisfies ToWorker);
+  worker.postMessage({ type: 'exitFlush', done, timeoutMs, logs, bodies } satisfies ToWorker);
   const result = Atomics.wait(done, 0, 0, timeoutMs + EXIT_SLACK_MS);
   debug(`final flush on exit: ${result === 'timed-out' ? 'deadline passed' : 'done'}`);
 }

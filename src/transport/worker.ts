@@ -2,6 +2,7 @@
 // only captures. Messages: captures in; flush requests answered with stats; the base URL out.
 // Also started on 'exit' in in-process mode, only to send what the app's thread could not (exitOnly).
 import { parentPort, workerData } from 'node:worker_threads';
+import { gunzipSync } from 'node:zlib';
 import { unpack } from './handoff';
 import { Pacer } from './pacer';
 import { Pipeline } from './pipeline';
@@ -52,6 +53,7 @@ port.on('message', (msg: ToWorker) => {
       Atomics.notify(msg.done, 0);
     };
     try {
+      for (const body of msg.bodies) for (const log of logsOfBody(body)) pipeline.addBuilt(log);
       for (const log of msg.logs) pipeline.addBuilt(log);
       pipeline.flush(msg.timeoutMs).then(done, done);
     } catch {
@@ -59,6 +61,16 @@ port.on('message', (msg: ToWorker) => {
     }
   }
 });
+
+/** The logs in a request body the pipeline built: a JSON array, gzipped or not. */
+function logsOfBody(body: Uint8Array): string[] {
+  try {
+    const json = body[0] === 0x1f && body[1] === 0x8b ? gunzipSync(body).toString() : Buffer.from(body).toString();
+    return (JSON.parse(json) as unknown[]).map((log) => JSON.stringify(log));
+  } catch {
+    return [];
+  }
+}
 
 // Counters flow back a few times a second, only when they changed, so getStats() is current.
 let lastSent = '';

@@ -3,6 +3,9 @@
 // signal and the app's own output are the same as without the preload, and the log of every request
 // the app served reaches the collector, in worker mode and in-process mode alike.
 import { expect } from 'chai';
+import http from 'node:http';
+import { createServer } from 'node:net';
+import { gunzipSync } from 'node:zlib';
 import { entryOf, request, sleep, startApp, startCollector, waitForLogs } from '../helpers/harness.mjs';
 
 const VARIANTS = [
@@ -20,6 +23,9 @@ const CASES = [
   { id: 'grace-throw', handler: 'close-with-grace', end: 'throw' },
   { id: 'exithook-exit-4', handler: 'exit-hook', end: 'exit&code=4' },
   { id: 'sigexit4-natural', handler: 'signal-exit4', end: 'close' },
+  // exit-hook calls process.exit() from beforeExit, where our own flush has just started sending.
+  { id: 'exithook-natural', handler: 'exit-hook', end: 'close' },
+  { id: 'grace-exit-5', handler: 'close-with-grace', end: 'exit&code=5' },
   ...['none', 'signal-exit3', 'signal-exit4', 'close-with-grace', 'async-exit-hook', 'exit-hook', 'app-exits', 'server-close'].map((handler) => ({
     id: `term-${handler}`,
     handler,
@@ -122,6 +128,114 @@ describe('exit paths', function () {
       }
     });
   }
+});
+
+describe('exit paths, the edges', function () {
+  this.timeout(60_000);
+  let collector;
+  before(async () => (collector = await startCollector()));
+  after(() => collector.close());
+
+  it('an app whose SIGTERM handler keeps running keeps running, and keeps logging', async () => {
+    await Promise.all(
+      VARIANTS.map(async (v) => {
+        const app = await startApp('exit-paths.mjs', {
+          collector: v.preload === 'none' ? undefined : collector,
+          preload: v.preload,
+          env: { EXIT_HANDLER: 'app-keeps', ...v.env },
+        });
+        try {
+          const tag = `keeps=${encodeURIComponent(v.name)}`;
+          await request(`${app.url}/json?${tag}&i=before`);
+          app.proc.kill('SIGTERM');
+          const deadline = Date.now() + 10_000;
+          while (!app.stdout().includes('keeps serving') && Date.now() < deadline) await sleep(20);
+          expect(app.stdout()).to.include('app got SIGTERM, keeps serving');
+          expect((await request(`${app.url}/json?${tag}&i=after`)).status).to.equal(200);
+          if (v.preload !== 'none') await waitForLogs(collector, 2, { filter: (l) => entryOf(l).request.url.includes(tag) });
+          expect(app.proc.exitCode, v.name).to.equal(null);
+          expect(app.proc.signalCode, v.name).to.equal(null);
+        } finally {
+          await app.stop('SIGKILL');
+        }
+      }),
+    );
+  });
+
+  it('a Metrics API that never answers delays process.exit() by at most shutdownTimeout, exit code unchanged', async () => {
+    const sockets = [];
+    const hang = createServer((sock) => sockets.push(sock));
+    await new Promise((r) => hang.listen(0, '127.0.0.1', r));
+    try {
+      await Promise.all(
+        VARIANTS.slice(0, 2).map(async (v) => {
+          const app = await startApp('exit-paths.mjs', {
+            env: {
+              README_METRICS_SERVER: `http://127.0.0.1:${hang.address().port}`,
+              README_API_URL: `http://127.0.0.1:${hang.address().port}`,
+              README_API_KEY: 'k',
+              README_SHUTDOWN_TIMEOUT: '1000',
+              README_TIMEOUT: '30',
+              README_FLUSH_INTERVAL: '60000',
+              ...v.env,
+            },
+          });
+          await request(`${app.url}/json`);
+          const t0 = Date.now();
+          await request(`${app.url}/bye?how=exit&code=7`);
+          const { code, signal } = await app.exited;
+          expect({ code, signal }, v.name).to.deep.equal({ code: 7, signal: null });
+          expect(Date.now() - t0, v.name).to.be.below(4_000);
+          expect(app.stderr(), v.name).to.equal('');
+        }),
+      );
+    } finally {
+      for (const sock of sockets) sock.destroy();
+      hang.close();
+    }
+  });
+});
+
+describe('exit paths, a send in flight', function () {
+  this.timeout(30_000);
+
+  it('in-process mode: a batch whose send was under way at process.exit() is sent again on exit', async () => {
+    // A Metrics API that holds the first batch without answering, then answers the rest.
+    const posts = [];
+    const held = [];
+    const api = http.createServer((req, res) => {
+      const chunks = [];
+      req.on('data', (c) => chunks.push(c));
+      req.on('end', () => {
+        if (req.url !== '/v1/request') return res.end('{}');
+        const body = Buffer.concat(chunks);
+        const logs = JSON.parse((req.headers['content-encoding'] === 'gzip' ? gunzipSync(body) : body).toString());
+        posts.push(logs);
+        if (posts.length === 1) return held.push(res);
+        res.end('{}');
+      });
+    });
+    await new Promise((r) => api.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${api.address().port}`;
+    try {
+      const app = await startApp('exit-paths.mjs', {
+        env: { README_METRICS_SERVER: url, README_API_URL: url, README_API_KEY: 'k', README_BACKGROUND_WORKER_MODE: 'false', README_BUFFER_LENGTH: '1' },
+      });
+      await request(`${app.url}/json?inflight=first`);
+      const deadline = Date.now() + 10_000;
+      while (posts.length === 0 && Date.now() < deadline) await sleep(20);
+      expect(posts, 'the first batch reached the API').to.have.length(1);
+      await request(`${app.url}/bye?how=exit&code=0&inflight=bye`);
+      const { code, signal } = await app.exited;
+      expect({ code, signal }).to.deep.equal({ code: 0, signal: null });
+      const answered = posts.slice(1).flat().map((log) => entryOf(log).request.url);
+      expect(answered.some((u) => u.includes('inflight=first')), JSON.stringify(answered)).to.equal(true);
+      expect(answered.some((u) => u.includes('inflight=bye')), JSON.stringify(answered)).to.equal(true);
+    } finally {
+      for (const res of held) res.destroy();
+      api.close();
+    }
+  });
 });
 
 describe('getStats', function () {
