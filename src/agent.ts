@@ -36,6 +36,7 @@ export class Agent {
   private dirty = false;
   private skipped = 0;
   private closedStats: Stats | null = null;
+  private exitHandlersInstalled = false;
   private readonly maxBodyFromEnv: number;
 
   constructor(fileOverride?: Options) {
@@ -67,10 +68,11 @@ export class Agent {
   /**
    * How the process ends stays the app's (see lifecycle/): on a signal nobody else handles we deliver
    * and re-raise it; on 'exit', however it comes, the last captures go out before the process is gone.
-   * Installed only once something was captured, so a process that never serves a request (npm under
+   * Installed only once a request is observed, so a process that never serves one (npm under
    * NODE_OPTIONS, a build script) keeps its defaults.
    */
   private installExitHandlers(): void {
+    this.exitHandlersInstalled = true;
     const timeout = (): number => this.config?.shutdownTimeout ?? DEFAULT_FLUSH_TIMEOUT_MS;
     installSignalHandlers(async () => {
       const deadline = Date.now() + timeout();
@@ -133,6 +135,9 @@ export class Agent {
     const c = this.config;
     if (c && !shouldLog(req, c)) return undefined;
     const id = newLogId();
+    // From the first request on, not its capture: a signal between a response and its capture would
+    // otherwise still find Node's default in place, and that log would be lost.
+    if (!this.exitHandlersInstalled) this.installExitHandlers();
     if (c?.documentationUrlHeader && this.baseLogUrl && !res.headersSent) {
       addDocumentationUrl(res, `${this.baseLogUrl}/logs/${id}`);
     }
@@ -197,7 +202,6 @@ export class Agent {
     if (!this.sink) {
       const c = this.config!;
       this.sink = createSink(pipelineSettings(c), { onBaseUrl: (url) => this.useBaseLogUrl(url) }, c.backgroundWorkerMode);
-      this.installExitHandlers();
     }
     return this.sink;
   }

@@ -13,10 +13,18 @@ export type ExitSignal = (typeof SIGNALS)[number];
  */
 export function installSignalHandlers(drain: (signal: ExitSignal) => Promise<void>): void {
   for (const signal of SIGNALS) {
+    let draining = false;
+    const raise = (): void => {
+      removeHiddenListener(signal, onSignal);
+      process.kill(process.pid, signal);
+    };
     const onSignal = (): void => {
       // Counted before any other listener runs (ours is first in line): an app's once() listener is
       // removed as it is called, and counting later would miss it and kill an app mid-shutdown.
       if (process.listenerCount(signal) > 0) return;
+      // A second Ctrl-C while we deliver: the user wants it gone now, as it would be without us.
+      if (draining) return raise();
+      draining = true;
       debug(`${signal}: flushing before exit`);
       let drained: Promise<void>;
       try {
@@ -27,10 +35,10 @@ export function installSignalHandlers(drain: (signal: ExitSignal) => Promise<voi
       void drained
         .catch((err: unknown) => debug(`flush on ${signal} failed: ${errorMessage(err)}`))
         .finally(() => {
-          removeHiddenListener(signal, onSignal);
+          draining = false;
           // Somebody started listening while we flushed: the signal is theirs now, as it would have been.
-          if (process.listenerCount(signal) > 0) return prependHiddenListener(signal, onSignal);
-          process.kill(process.pid, signal);
+          if (process.listenerCount(signal) > 0) return;
+          raise();
         });
     };
     prependHiddenListener(signal, onSignal);

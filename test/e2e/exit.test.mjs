@@ -196,6 +196,34 @@ describe('exit paths, the edges', function () {
   });
 });
 
+describe('exit paths, impatience', function () {
+  this.timeout(30_000);
+
+  it('a second SIGINT while the SDK delivers ends the process at once, by SIGINT', async () => {
+    const sockets = [];
+    const hang = createServer((sock) => sockets.push(sock));
+    await new Promise((r) => hang.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${hang.address().port}`;
+    try {
+      const app = await startApp('exit-paths.mjs', {
+        env: { README_METRICS_SERVER: url, README_API_URL: url, README_API_KEY: 'k', README_SHUTDOWN_TIMEOUT: '20000', README_TIMEOUT: '30', README_METRICS_DEBUG: '1' },
+      });
+      await request(`${app.url}/json`);
+      app.proc.kill('SIGINT');
+      const deadline = Date.now() + 10_000;
+      while (!app.stderr().includes('SIGINT: flushing before exit') && Date.now() < deadline) await sleep(20);
+      const t0 = Date.now();
+      app.proc.kill('SIGINT');
+      const { code, signal } = await app.exited;
+      expect({ code, signal }).to.deep.equal({ code: null, signal: 'SIGINT' });
+      expect(Date.now() - t0).to.be.below(5_000);
+    } finally {
+      for (const sock of sockets) sock.destroy();
+      hang.close();
+    }
+  });
+});
+
 describe('exit paths, a send in flight', function () {
   this.timeout(30_000);
 
