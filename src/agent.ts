@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { addDocumentationUrl, validBase } from './capture/documentation-header';
 import type { Exchange } from './capture/exchange';
 import { newLogId } from './capture/log-id';
-import { installCapture } from './capture/observe';
+import { completeEndedExchanges, installCapture } from './capture/observe';
 import type { RawCapture } from './capture/raw-capture';
 import { findConfigFile, loadConfigFile } from './config/load-file';
 import { DEFAULT_METRICS_SERVER } from './config/options';
@@ -79,7 +79,10 @@ export class Agent {
       await stopServing(deadline);
       await this.flushUntilQuiet(deadline);
     });
-    onProcessExit(() => this.sink?.flushBeforeExit(timeout()));
+    onProcessExit(() => {
+      completeEndedExchanges();
+      this.sink?.flushBeforeExit(timeout());
+    });
   }
 
   /** Flushes again while requests keep completing, until quiet or the deadline. */

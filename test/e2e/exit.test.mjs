@@ -20,6 +20,8 @@ const CASES = [
   { id: 'exit-3', handler: 'none', end: 'exit&code=3' },
   { id: 'throw', handler: 'none', end: 'throw' },
   { id: 'reject', handler: 'none', end: 'reject' },
+  { id: 'exit-now-6', handler: 'none', end: 'exit-now&code=6' },
+  { id: 'throw-now', handler: 'none', end: 'throw-now' },
   { id: 'grace-throw', handler: 'close-with-grace', end: 'throw' },
   { id: 'exithook-exit-4', handler: 'exit-hook', end: 'exit&code=4' },
   { id: 'sigexit4-natural', handler: 'signal-exit4', end: 'close' },
