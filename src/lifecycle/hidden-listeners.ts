@@ -20,18 +20,21 @@ function hiddenSet(): Map<string | symbol, Set<Listener>> {
     const ours = hidden.get(event);
     return ours && ours.size > 0 ? all.filter((fn) => !ours.has(fn)) : all;
   };
-  // Own properties that shadow EventEmitter's, so nothing else about process changes.
-  p.listeners = function (this: NodeJS.Process, event: string | symbol) {
+  // Own properties that shadow EventEmitter's, not enumerable, so nothing else about process changes.
+  const shadow = (name: 'listeners' | 'rawListeners' | 'listenerCount', value: Listener): void => {
+    Object.defineProperty(p, name, { value, writable: true, configurable: true, enumerable: false });
+  };
+  shadow('listeners', function (this: NodeJS.Process, event: string | symbol) {
     return visible(event, proto.listeners.call(this, event) as Listener[]);
-  } as NodeJS.Process['listeners'];
-  p.rawListeners = function (this: NodeJS.Process, event: string | symbol) {
+  });
+  shadow('rawListeners', function (this: NodeJS.Process, event: string | symbol) {
     return visible(event, proto.rawListeners.call(this, event) as Listener[]);
-  } as NodeJS.Process['rawListeners'];
-  p.listenerCount = function (this: NodeJS.Process, event: string | symbol, listener?: Listener) {
+  });
+  shadow('listenerCount', function (this: NodeJS.Process, event: string | symbol, listener?: Listener) {
     const raw = visible(event, proto.rawListeners.call(this, event) as Listener[]);
     if (listener === undefined) return raw.length;
     return raw.filter((fn) => fn === listener || (fn as { listener?: Listener }).listener === listener).length;
-  } as NodeJS.Process['listenerCount'];
+  });
   // Node stops watching a signal once process.listenerCount(signal) reads 0, which it now does while
   // ours is still there: after it did, our listener is added again so the signal stays ours to see.
   let rearming = false;
