@@ -117,6 +117,11 @@ export class Pipeline {
     }
   }
 
+  /** Captures whose log is still being built (bodies decoded asynchronously), counted nowhere yet. */
+  get inBuild(): number {
+    return this.building.size;
+  }
+
   /** A log already built and redacted (by the app's thread, in-process mode), handed over on exit. */
   addBuilt(json: string): void {
     this.enqueue(json);

@@ -107,8 +107,6 @@ class WorkerSink implements Sink {
   /** Captures handed off in all (not wrapped), and as of the worker's last snapshot of its counters. */
   private handedTotal = 0;
   private handledAtSnapshot = 0;
-  /** Captures the worker had taken in when its last flush ended with nothing pending. */
-  private flushedThrough = 0;
   private readonly dropped = dropTotal(true);
   private readonly workerIsBehind = new DropCounter('the background worker is behind', this.dropped);
   private timer: NodeJS.Timeout | null = null;
@@ -142,7 +140,6 @@ class WorkerSink implements Sink {
     else if (msg.type === 'stats') this.snapshot(msg.stats, msg.handled);
     else if (msg.type === 'flushed') {
       this.snapshot(msg.stats, msg.handled);
-      if (msg.stats.pending === 0) this.flushedThrough = Math.max(this.flushedThrough, msg.handled);
       this.waiting.get(msg.id)?.(msg.stats);
       this.waiting.delete(msg.id);
       if (this.waiting.size === 0) this.worker.unref();
@@ -227,7 +224,8 @@ class WorkerSink implements Sink {
 
   flushBeforeExit(timeoutMs: number): void {
     if (this.fallback) return this.fallback.flushBeforeExit(timeoutMs);
-    if (this.handedTotal + this.batch.length === this.flushedThrough && this.lastStats.pending === 0) return;
+    // Always asked, even after a flush that seemed complete: one may have ended at its deadline with a
+    // send still under way, and the worker dies with the process. With nothing left it answers at once.
     const deadline = Date.now() + timeoutMs;
     this.handOff(false);
     waitForExitFlush(this.worker, [], deadline);

@@ -24,8 +24,10 @@ const pipeline = new Pipeline(
   dropped,
 );
 if (!exitOnly) pipeline.start();
-/** Captures taken in so far; sent with every snapshot of the counters (the app's thread counts the rest). */
+/** Captures taken in so far. */
 let handled = 0;
+/** Sent with every snapshot of the counters: the captures it counts; the app's thread counts the rest. */
+const counted = (): number => handled - pipeline.inBuild;
 
 port.on('message', (msg: ToWorker) => {
   if (msg.type === 'captures') {
@@ -42,10 +44,9 @@ port.on('message', (msg: ToWorker) => {
       Atomics.add(progress, HANDLED_BYTES, msg.bytes);
     }
   } else if (msg.type === 'flush') {
-    const at = handled;
     pipeline.flush(msg.timeoutMs).then(
-      (stats) => port.postMessage({ type: 'flushed', id: msg.id, stats, handled: at }),
-      () => port.postMessage({ type: 'flushed', id: msg.id, stats: pipeline.stats, handled: at }),
+      (stats) => port.postMessage({ type: 'flushed', id: msg.id, stats, handled: counted() }),
+      () => port.postMessage({ type: 'flushed', id: msg.id, stats: pipeline.stats, handled: counted() }),
     );
   } else if (msg.type === 'exitFlush') {
     const done = (): void => {
@@ -75,8 +76,8 @@ function logsOfBody(body: Uint8Array): string[] {
 // Counters flow back a few times a second, only when they changed, so getStats() is current.
 let lastSent = '';
 setInterval(() => {
-  const now = JSON.stringify(pipeline.stats) + handled;
+  const now = JSON.stringify(pipeline.stats) + counted();
   if (now === lastSent) return;
   lastSent = now;
-  port.postMessage({ type: 'stats', stats: pipeline.stats, handled });
+  port.postMessage({ type: 'stats', stats: pipeline.stats, handled: counted() });
 }, 250);
