@@ -35,23 +35,37 @@ function hiddenSet(): Map<string | symbol, Set<Listener>> {
     if (listener === undefined) return raw.length;
     return raw.filter((fn) => fn === listener || (fn as { listener?: Listener }).listener === listener).length;
   });
-  // Node stops watching a signal once process.listenerCount(signal) reads 0, which it now does while
-  // ours is still there: after it did, our listener is added again so the signal stays ours to see.
-  let rearming = false;
-  process.on('removeListener', (event: string | symbol) => {
+  let moving = false;
+  const toFront = (event: string | symbol): void => {
     const ours = hidden.get(event);
-    if (rearming || !ours || ours.size === 0) return;
-    const all = proto.rawListeners.call(process, event) as Listener[];
-    if (all.some((fn) => !ours.has(fn))) return;
-    rearming = true;
+    if (!ours) return;
+    moving = true;
     try {
       for (const fn of ours) {
         proto.removeListener.call(process, event, fn);
         proto.prependListener.call(process, event, fn);
       }
     } finally {
-      rearming = false;
+      moving = false;
     }
+  };
+  // Node stops watching a signal once process.listenerCount(signal) reads 0, which it now does while
+  // ours is still there: after it did, our listener is added again so the signal stays ours to see.
+  process.on('removeListener', (event: string | symbol) => {
+    const ours = hidden.get(event);
+    if (moving || !ours || ours.size === 0) return;
+    const all = proto.rawListeners.call(process, event) as Listener[];
+    if (all.every((fn) => ours.has(fn))) toFront(event);
+  });
+  // Ours must run first to see who else listens: a prepended once() listener would be gone by the
+  // time ours ran, and we would take the signal for nobody's. Moved back to the front once it is added.
+  process.on('newListener', (event: string | symbol, fn: Listener) => {
+    const ours = hidden.get(event);
+    if (moving || !ours || ours.size === 0 || ours.has(fn)) return;
+    queueMicrotask(() => {
+      const first = (proto.rawListeners.call(process, event) as Listener[])[0];
+      if (first !== undefined && !ours.has(first)) toFront(event);
+    });
   });
   return hidden;
 }

@@ -28,7 +28,7 @@ const CASES = [
   // exit-hook calls process.exit() from beforeExit, where our own flush has just started sending.
   { id: 'exithook-natural', handler: 'exit-hook', end: 'close' },
   { id: 'grace-exit-5', handler: 'close-with-grace', end: 'exit&code=5' },
-  ...['none', 'signal-exit3', 'signal-exit4', 'close-with-grace', 'async-exit-hook', 'exit-hook', 'app-exits', 'server-close'].map((handler) => ({
+  ...['none', 'signal-exit3', 'signal-exit4', 'close-with-grace', 'async-exit-hook', 'exit-hook', 'app-exits', 'app-prepends-once', 'server-close'].map((handler) => ({
     id: `term-${handler}`,
     handler,
     signal: 'SIGTERM',
