@@ -146,9 +146,8 @@ class WorkerSink implements Sink {
     }
   }
 
+  /** The worker's counters as of its latest message (messages arrive in the order they were posted). */
   private snapshot(stats: Stats, handled: number): void {
-    // Messages arrive in order, but a flush's answer may carry an older count than a later snapshot.
-    if (handled < this.handledAtSnapshot) return;
     this.lastStats = stats;
     this.handledAtSnapshot = handled;
   }
