@@ -114,6 +114,8 @@ class WorkerSink implements Sink {
   private nextFlushId = 1;
   private waiting = new Map<number, (s: Stats) => void>();
   private fallback: InProcessSink | null = null;
+  /** The worker thread has ended: nobody would answer on exit, and waiting would only delay the app. */
+  private workerGone = false;
 
   constructor(
     private readonly settings: PipelineSettings,
@@ -131,6 +133,7 @@ class WorkerSink implements Sink {
     });
     this.worker.on('message', (msg: FromWorker) => this.onMessage(msg));
     this.worker.on('error', (err) => this.failOver(err));
+    this.worker.on('exit', () => (this.workerGone = true));
     // After the listeners: adding a 'message' listener references the worker's port again.
     this.worker.unref();
   }
@@ -223,6 +226,7 @@ class WorkerSink implements Sink {
 
   flushBeforeExit(timeoutMs: number): void {
     if (this.fallback) return this.fallback.flushBeforeExit(timeoutMs);
+    if (this.workerGone) return;
     // Always asked, even after a flush that seemed complete: one may have ended at its deadline with a
     // send still under way, and the worker dies with the process. With nothing left it answers at once.
     const deadline = Date.now() + timeoutMs;
