@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { addDocumentationUrl, validBase } from './capture/documentation-header';
 import type { Exchange } from './capture/exchange';
 import { newLogId } from './capture/log-id';
-import { captureState, installCapture } from './capture/observe';
+import { completeEndedExchanges, installCapture } from './capture/observe';
 import type { RawCapture } from './capture/raw-capture';
 import { findConfigFile, loadConfigFile } from './config/load-file';
 import { DEFAULT_METRICS_SERVER } from './config/options';
@@ -19,6 +19,9 @@ import type { Options } from './types';
 import { holdEarlyWebhooksIfConfigFile, installWebhook } from './webhook/intercept';
 import { handledByWebhook, type WebhookRoutes } from './webhook/routes';
 import { basename } from 'node:path';
+import { onProcessExit } from './lifecycle/exit';
+import { installSignalHandlers } from './lifecycle/signals';
+import { stopServing } from './lifecycle/stop-serving';
 
 const DEFAULT_FLUSH_TIMEOUT_MS = 5_000;
 
@@ -42,6 +45,8 @@ export class Agent {
   );
   private dirty = false;
   private skipped = 0;
+  private closedStats: Stats | null = null;
+  private exitHandlersInstalled = false;
   private readonly maxBodyFromEnv: number;
   /** Set when the config defines getUserByEmail: the requests it answers are not the app's, so not logged. */
   private webhook: WebhookRoutes | undefined;
@@ -75,45 +80,23 @@ export class Agent {
   }
 
   /**
-   * On SIGTERM/SIGINT: deliver what was captured, within shutdownTimeout. When nobody else handles the
-   * signal we then re-raise it, so the process ends exactly as it would have without us; when the app
-   * has its own handler, exiting stays its decision. Installed only once something was captured, so a
-   * process that never serves a request (npm under NODE_OPTIONS, a build script) keeps its defaults.
+   * How the process ends stays the app's (see lifecycle/): on a signal nobody else handles we deliver
+   * and re-raise it; on 'exit', however it comes, the last captures go out before the process is gone.
+   * Installed only once a request is observed, so a process that never serves one (npm under
+   * NODE_OPTIONS, a build script) keeps its defaults.
    */
-  private installSignalHandlers(): void {
-    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-      const onSignal = (): void => {
-        const appHandlesIt = process.listenerCount(signal) > 1;
-        const deadline = Date.now() + (this.config?.shutdownTimeout ?? DEFAULT_FLUSH_TIMEOUT_MS);
-        debug(`${signal}: flushing before exit`);
-        const drained = appHandlesIt ? Promise.resolve() : this.stopServing(deadline);
-        void drained
-          .then(() => this.flushUntilQuiet(deadline))
-          .finally(() => {
-            if (appHandlesIt) return;
-            process.removeListener(signal, onSignal);
-            process.kill(process.pid, signal);
-          });
-      };
-      // First in line: a listener the app added with once() is removed before later listeners run,
-      // so counting from anywhere else would miss it and we would kill an app mid-shutdown.
-      process.prependListener(signal, onSignal);
-    }
-  }
-
-  /**
-   * Without us the process would already be gone, so it must not take on new work while we flush:
-   * servers stop accepting, idle keep-alive sockets close, and the requests already in flight may
-   * finish (and be logged) until the deadline.
-   */
-  private async stopServing(deadline: number): Promise<void> {
-    for (const server of captureState().servers) {
-      try {
-        server.close();
-        server.closeIdleConnections?.();
-      } catch {}
-    }
-    while (captureState().inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  private installExitHandlers(): void {
+    this.exitHandlersInstalled = true;
+    const timeout = (): number => this.config?.shutdownTimeout ?? DEFAULT_FLUSH_TIMEOUT_MS;
+    installSignalHandlers(async () => {
+      const deadline = Date.now() + timeout();
+      await stopServing(deadline);
+      await this.flushUntilQuiet(deadline);
+    });
+    onProcessExit(() => {
+      completeEndedExchanges();
+      this.sink?.flushBeforeExit(timeout());
+    });
   }
 
   /** Flushes again while requests keep completing, until quiet or the deadline. */
@@ -172,6 +155,9 @@ export class Agent {
     if (c && !shouldLog(req, c)) return undefined;
     if (this.webhook?.claims(req)) return undefined;
     const id = newLogId();
+    // From the first request on, not its capture: a signal between a response and its capture would
+    // otherwise still find Node's default in place, and that log would be lost.
+    if (!this.exitHandlersInstalled) this.installExitHandlers();
     if (c?.documentationUrlHeader && this.baseLogUrl && !res.headersSent) {
       addDocumentationUrl(res, `${this.baseLogUrl}/logs/${id}`);
     }
@@ -245,7 +231,6 @@ export class Agent {
     if (!this.sink) {
       const c = this.config!;
       this.sink = createSink(pipelineSettings(c), { onBaseUrl: (url) => this.useBaseLogUrl(url) }, c.backgroundWorkerMode, this.losses);
-      this.installSignalHandlers();
     }
     return this.sink;
   }
@@ -261,13 +246,15 @@ export class Agent {
   async shutdown(timeoutMs = DEFAULT_FLUSH_TIMEOUT_MS): Promise<Stats> {
     const stats = await this.flush(timeoutMs);
     this.active = false;
+    if (this.sink) this.closedStats = this.sink.stats();
     await this.sink?.close();
     this.sink = null;
     return stats;
   }
 
+  /** Counters since the process started: the sink's, or what they were when shutdown() released it. */
   stats(): Stats {
-    return this.withOwnCounts(this.sink ? this.sink.stats() : emptyStats());
+    return this.withOwnCounts(this.sink ? this.sink.stats() : (this.closedStats ?? emptyStats()));
   }
 
   /** The pipeline counts what it built; requests skipped before it (grouping) are counted here. */

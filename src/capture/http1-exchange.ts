@@ -27,6 +27,9 @@ export class Http1Exchange extends Exchange {
   ended = false;
   /** The response is over and its capture handed on; chunks seen later belong to nobody. */
   done = false;
+  /** Neighbours in observe.ts's list of ended responses not yet closed. */
+  prevEnded: Http1Exchange | null = null;
+  nextEnded: Http1Exchange | null = null;
 
   constructor(id: string, req: IncomingMessage, res: ServerResponse, maxBodySize: number, pipelined: boolean) {
     super(id, req, res, maxBodySize);

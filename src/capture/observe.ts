@@ -125,12 +125,17 @@ function observe(req: IncomingMessage, res: ServerResponse, server?: http.Server
 function onResponseClose(res: ServerResponse): void {
   const exchange = (res as Tagged)[EXCHANGE];
   if (!exchange || exchange.done || !hooks) return;
+  completeExchange(exchange, hooks);
+}
+
+function completeExchange(exchange: Http1Exchange, h: CaptureHooks): void {
+  unlinkEnded(exchange);
   exchange.done = true;
   inFlight--;
   try {
-    hooks.complete(exchange);
+    h.complete(exchange);
   } catch (err) {
-    hooks.fail('response end', err);
+    h.fail('response end', err);
   }
 }
 
@@ -187,11 +192,38 @@ function patchPrototypes(): void {
       if (exchange && !exchange.ended) {
         if (typeof chunk !== 'function') tapResponse(exchange, chunk, encoding);
         exchange.ended = true;
+        linkEnded(exchange);
       }
       // eslint-disable-next-line prefer-rest-params
       return original.apply(this, arguments as unknown as unknown[]);
     },
   );
+}
+
+// Responses the app ended whose 'close' has not come yet, as a list threaded through the exchanges
+// (no allocation per request): if the process exits in between (process.exit() or a throw right
+// after res.end()), 'close' never comes, and exit completes them instead (completeEndedExchanges).
+let endedHead: Http1Exchange | null = null;
+
+function linkEnded(exchange: Http1Exchange): void {
+  exchange.nextEnded = endedHead;
+  if (endedHead) endedHead.prevEnded = exchange;
+  endedHead = exchange;
+}
+
+function unlinkEnded(exchange: Http1Exchange): void {
+  const { prevEnded, nextEnded } = exchange;
+  if (prevEnded) prevEnded.nextEnded = nextEnded;
+  else if (endedHead === exchange) endedHead = nextEnded;
+  if (nextEnded) nextEnded.prevEnded = prevEnded;
+  exchange.prevEnded = exchange.nextEnded = null;
+}
+
+/** On exit: hands on the captures of responses the app ended, as their 'close' would have. */
+export function completeEndedExchanges(): void {
+  const h = hooks;
+  if (!h) return;
+  while (endedHead) completeExchange(endedHead, h);
 }
 
 /** The response a socket is writing now: this request's, unless it is pipelined behind another. */

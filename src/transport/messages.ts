@@ -7,12 +7,19 @@ export type ToWorker =
    * bytes: the batch's size as the app's thread counted it, added to the shared progress once handled.
    */
   | { type: 'captures'; batch: PackedBatch; sentAt: number; timed: boolean; bytes: number }
-  | { type: 'flush'; id: number; timeoutMs: number };
+  | { type: 'flush'; id: number; timeoutMs: number }
+  /**
+   * The process is exiting and the app's thread is blocked on `done` (Atomics.wait): queue `logs` and
+   * the logs of `bodies` (request bodies of a batch that was being sent; both from the app's thread in
+   * in-process mode), flush within timeoutMs, then set done[0] to 1 and notify.
+   */
+  | { type: 'exitFlush'; done: Int32Array; timeoutMs: number; logs: string[]; bodies: Uint8Array[] };
 
+/** handled: captures the worker had taken in when it took this snapshot of its counters. */
 export type FromWorker =
   | { type: 'baseUrl'; url: string }
-  | { type: 'flushed'; id: number; stats: Stats }
-  | { type: 'stats'; stats: Stats };
+  | { type: 'flushed'; id: number; stats: Stats; handled: number }
+  | { type: 'stats'; stats: Stats; handled: number };
 
 /** Slots of the shared progress counters: captures and bytes the worker has handled so far, modulo 2^32. */
 export const HANDLED_CAPTURES = 0;

@@ -57,6 +57,8 @@ export class Pipeline {
   private readonly queueFull: DropCounter;
   private readonly queueHigh: ShedCounter;
   private readonly sender: Sender;
+  /** The batches being sent: their logs until encoded, then their request bodies (see takeUnsent). */
+  private readonly inFlight = new Set<{ logs: string[]; body: Buffer | null }>();
 
   constructor(
     private readonly settings: PipelineSettings,
@@ -137,6 +139,36 @@ export class Pipeline {
     } catch (err) {
       this.buildFailed(err);
     }
+  }
+
+  /** Captures whose log is still being built (bodies decoded asynchronously), counted nowhere yet. */
+  get inBuild(): number {
+    return this.building.size;
+  }
+
+  /** A log already built and redacted (by the app's thread, in-process mode), handed over on exit. */
+  addBuilt(json: string): void {
+    this.enqueue(json);
+  }
+
+  /**
+   * Takes what is not known to be delivered, for another thread to send when this one cannot (exit):
+   * the queue, and the batches being sent (their logs, or their request bodies once encoded). Those may
+   * have arrived already; their logs keep their _id, so a second copy is recognizable as one.
+   */
+  takeUnsent(): { logs: string[]; bodies: Buffer[] } {
+    const logs: string[] = [];
+    const bodies: Buffer[] = [];
+    for (const flight of this.inFlight) {
+      if (flight.body) bodies.push(flight.body);
+      else logs.push(...flight.logs);
+    }
+    logs.push(...this.queue);
+    this.inFlight.clear();
+    this.queue = [];
+    this.queueBytes = 0;
+    this.stats.pending = 0;
+    return { logs, bodies };
   }
 
   private buildFailed(err: unknown): void {
@@ -225,9 +257,14 @@ export class Pipeline {
       for (const j of batch) this.queueBytes -= j.length;
       this.stats.pending = this.queue.length;
       const count = batch.length;
+      const flight = { logs: batch, body: null as Buffer | null };
+      this.inFlight.add(flight);
       // sendBatch() counts every outcome itself; this only keeps a bug of ours from losing count.
-      const sent = this.sender.sendBatch(batch).catch((err: unknown) => this.sender.failed(count, `internal error: ${errorMessage(err)}`));
+      const sent = this.sender
+        .sendBatch(batch, (payload) => (flight.body = payload.bytes))
+        .catch((err: unknown) => this.sender.failed(count, `internal error: ${errorMessage(err)}`));
       const p: Promise<void> = sent.finally(() => {
+        this.inFlight.delete(flight);
         this.sends.delete(p);
         if (this.queue.length >= this.settings.bufferLength) this.kick();
         else if (this.queue.length > 0) this.arm();

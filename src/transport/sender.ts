@@ -41,8 +41,11 @@ export class Sender {
     this.tooLarge = new ShedCounter('the Metrics API refused them as too large (HTTP 413)', totals);
   }
 
-  /** Encodes and sends one batch of serialized logs; every outcome is counted in stats. */
-  async sendBatch(batch: string[]): Promise<void> {
+  /**
+   * Encodes and sends one batch of serialized logs; every outcome is counted in stats. `encoded` sees
+   * the request body once it exists, so it can still be sent by another thread if the process exits.
+   */
+  async sendBatch(batch: string[], encoded?: (payload: Payload) => void): Promise<void> {
     const count = batch.length;
     // Encoded once: retries resend the same bytes, and neither the logs nor their joined JSON
     // (megabytes when a backlog goes out) stay alive through the backoff.
@@ -54,6 +57,7 @@ export class Sender {
       warnOnce('compress', `could not compress ${count} log(s): ${errorMessage(err)} (shown once)`);
       return;
     }
+    encoded?.(payload);
     batch.length = 0;
     await this.deliver(payload, count, false);
   }

@@ -4,7 +4,7 @@ import type { RawCapture } from '../capture/raw-capture';
 import { debug, errorMessage, warnOnce } from '../debug';
 import { DropCounter, dropTotal, readDropTotal, readShedTotal } from './drops';
 import { CaptureBatch, unpack } from './handoff';
-import { HANDLED_BYTES, HANDLED_CAPTURES, type FromWorker } from './messages';
+import { HANDLED_BYTES, HANDLED_CAPTURES, type FromWorker, type ToWorker } from './messages';
 import type { Pipeline } from './pipeline';
 import { emptyStats, type PipelineSettings, type Stats } from './settings';
 
@@ -12,6 +12,8 @@ import { emptyStats, type PipelineSettings, type Stats } from './settings';
 export interface Sink {
   submit(raw: RawCapture): void;
   flush(timeoutMs: number): Promise<Stats>;
+  /** On 'exit': delivers what is still waiting, blocking the app's thread up to timeoutMs. */
+  flushBeforeExit(timeoutMs: number): void;
   stats(): Stats;
   close(): Promise<void>;
 }
@@ -33,7 +35,11 @@ export function createSink(settings: PipelineSettings, events: SinkEvents, backg
 
 class InProcessSink implements Sink {
   private readonly pipeline: Pipeline;
-  constructor(settings: PipelineSettings, events: SinkEvents, dropped?: BigInt64Array) {
+  constructor(
+    private readonly settings: PipelineSettings,
+    events: SinkEvents,
+    private readonly dropped?: BigInt64Array,
+  ) {
     // Required here, not at the top: in worker mode the main thread never loads the pipeline,
     // the HAR builder or undici.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -47,6 +53,23 @@ class InProcessSink implements Sink {
   flush(timeoutMs: number): Promise<Stats> {
     return this.pipeline.flush(timeoutMs);
   }
+  /** This thread's event loop will not run again: a worker started now sends the queue while we wait. */
+  flushBeforeExit(timeoutMs: number): void {
+    const { logs, bodies } = this.pipeline.takeUnsent();
+    debug(`exit: ${logs.length} queued log(s), ${bodies.length} body(ies) in flight`);
+    if (logs.length === 0 && bodies.length === 0) return;
+    const deadline = Date.now() + timeoutMs;
+    const worker = new Worker(join(__dirname, 'worker.js'), {
+      workerData: {
+        settings: this.settings,
+        progress: new Int32Array(new SharedArrayBuffer(8)),
+        dropped: this.dropped ?? dropTotal(true),
+        exitOnly: true,
+      },
+    });
+    worker.on('error', () => {});
+    waitForExitFlush(worker, logs, deadline, bodies);
+  }
   stats(): Stats {
     return { ...this.pipeline.stats };
   }
@@ -59,6 +82,17 @@ class InProcessSink implements Sink {
 const HANDOFF_BATCH = 64;
 const HANDOFF_BYTES = 1024 * 1024;
 const HANDOFF_DELAY_MS = 20;
+/** How long past its own deadline the app's thread waits for the worker's answer on exit. */
+const EXIT_SLACK_MS = 100;
+
+/** Asks the worker to send everything (logs too, if any) and blocks until it did or the deadline passed. */
+function waitForExitFlush(worker: Worker, logs: string[], deadline: number, bodies: Buffer[] = []): void {
+  const done = new Int32Array(new SharedArrayBuffer(4));
+  const timeoutMs = Math.max(1, deadline - Date.now());
+  worker.postMessage({ type: 'exitFlush', done, timeoutMs, logs, bodies } satisfies ToWorker);
+  const result = Atomics.wait(done, 0, 0, timeoutMs + EXIT_SLACK_MS);
+  debug(`final flush on exit: ${result === 'timed-out' ? 'deadline passed' : 'done'}`);
+}
 
 class WorkerSink implements Sink {
   private readonly worker: Worker;
@@ -71,11 +105,16 @@ class WorkerSink implements Sink {
   private handedCaptures = 0;
   private handedBytes = 0;
   private readonly workerIsBehind: DropCounter;
+  /** Captures handed off in all (not wrapped), and as of the worker's last snapshot of its counters. */
+  private handedTotal = 0;
+  private handledAtSnapshot = 0;
   private timer: NodeJS.Timeout | null = null;
   private lastStats: Stats = emptyStats();
   private nextFlushId = 1;
   private waiting = new Map<number, (s: Stats) => void>();
   private fallback: InProcessSink | null = null;
+  /** The worker thread has ended: nobody would answer on exit, and waiting would only delay the app. */
+  private workerGone = false;
 
   constructor(
     private readonly settings: PipelineSettings,
@@ -95,19 +134,26 @@ class WorkerSink implements Sink {
     });
     this.worker.on('message', (msg: FromWorker) => this.onMessage(msg));
     this.worker.on('error', (err) => this.failOver(err));
+    this.worker.on('exit', () => (this.workerGone = true));
     // After the listeners: adding a 'message' listener references the worker's port again.
     this.worker.unref();
   }
 
   private onMessage(msg: FromWorker): void {
     if (msg.type === 'baseUrl') this.events.onBaseUrl(msg.url);
-    else if (msg.type === 'stats') this.lastStats = msg.stats;
+    else if (msg.type === 'stats') this.snapshot(msg.stats, msg.handled);
     else if (msg.type === 'flushed') {
-      this.lastStats = msg.stats;
+      this.snapshot(msg.stats, msg.handled);
       this.waiting.get(msg.id)?.(msg.stats);
       this.waiting.delete(msg.id);
       if (this.waiting.size === 0) this.worker.unref();
     }
+  }
+
+  /** The worker's counters as of its latest message (messages arrive in the order they were posted). */
+  private snapshot(stats: Stats, handled: number): void {
+    this.lastStats = stats;
+    this.handledAtSnapshot = handled;
   }
 
   private failOver(err: unknown): void {
@@ -152,6 +198,7 @@ class WorkerSink implements Sink {
     try {
       this.worker.postMessage({ type: 'captures', batch: message, sentAt: Date.now(), timed, bytes }, transfer);
       this.handedCaptures = (this.handedCaptures + n) | 0;
+      this.handedTotal += n;
       this.handedBytes = (this.handedBytes + bytes) | 0;
     } catch (err) {
       debug(`could not hand ${n} capture(s) to the worker: ${errorMessage(err)}`);
@@ -178,8 +225,25 @@ class WorkerSink implements Sink {
     });
   }
 
+  flushBeforeExit(timeoutMs: number): void {
+    if (this.fallback) return this.fallback.flushBeforeExit(timeoutMs);
+    if (this.workerGone) return;
+    // Always asked, even after a flush that seemed complete: one may have ended at its deadline with a
+    // send still under way, and the worker dies with the process. With nothing left it answers at once.
+    const deadline = Date.now() + timeoutMs;
+    this.handOff(false);
+    waitForExitFlush(this.worker, [], deadline);
+  }
+
+  /**
+   * Current on the app's thread: captures handed off (or about to be) that the worker's last snapshot
+   * does not yet include count as queued and pending, so nothing captured is invisible meanwhile.
+   */
   stats(): Stats {
-    return this.withDrops(this.fallback ? this.fallback.stats() : this.lastStats);
+    if (this.fallback) return this.withDrops(this.fallback.stats());
+    const inTransit = Math.max(0, this.handedTotal + this.batch.length - this.handledAtSnapshot);
+    const s = this.lastStats;
+    return this.withDrops({ ...s, queued: s.queued + inTransit, pending: s.pending + inTransit });
   }
 
   /** The worker's counters, with the process's drop total as of now (both threads add to it). */

@@ -1,6 +1,8 @@
 // Entry point of the background worker thread: the pipeline runs here so the app's event loop
 // only captures. Messages: captures in; flush requests answered with stats; the base URL out.
+// Also started on 'exit' in in-process mode, only to send what the app's thread could not (exitOnly).
 import { parentPort, workerData } from 'node:worker_threads';
+import { gunzipSync } from 'node:zlib';
 import { unpack } from './handoff';
 import { Pacer } from './pacer';
 import { Pipeline } from './pipeline';
@@ -8,7 +10,12 @@ import type { PipelineSettings } from './settings';
 import { HANDLED_BYTES, HANDLED_CAPTURES, type ToWorker } from './messages';
 
 const port = parentPort!;
-const { settings, progress, dropped } = workerData as { settings: PipelineSettings; progress: Int32Array; dropped: BigInt64Array };
+const { settings, progress, dropped, exitOnly } = workerData as {
+  settings: PipelineSettings;
+  progress: Int32Array;
+  dropped: BigInt64Array;
+  exitOnly?: boolean;
+};
 const pacer = new Pacer();
 const pipeline = new Pipeline(
   settings,
@@ -16,7 +23,11 @@ const pipeline = new Pipeline(
   false,
   dropped,
 );
-pipeline.start();
+if (!exitOnly) pipeline.start();
+/** Captures taken in so far. */
+let handled = 0;
+/** Sent with every snapshot of the counters: the captures it counts; the app's thread counts the rest. */
+const counted = (): number => handled - pipeline.inBuild;
 
 port.on('message', (msg: ToWorker) => {
   if (msg.type === 'captures') {
@@ -28,22 +39,45 @@ port.on('message', (msg: ToWorker) => {
       }
     } finally {
       // Even if a batch could not be read: the app's thread would otherwise count it as waiting forever.
+      handled += msg.batch.count;
       Atomics.add(progress, HANDLED_CAPTURES, msg.batch.count);
       Atomics.add(progress, HANDLED_BYTES, msg.bytes);
     }
   } else if (msg.type === 'flush') {
     pipeline.flush(msg.timeoutMs).then(
-      (stats) => port.postMessage({ type: 'flushed', id: msg.id, stats }),
-      () => port.postMessage({ type: 'flushed', id: msg.id, stats: pipeline.stats }),
+      (stats) => port.postMessage({ type: 'flushed', id: msg.id, stats, handled: counted() }),
+      () => port.postMessage({ type: 'flushed', id: msg.id, stats: pipeline.stats, handled: counted() }),
     );
+  } else if (msg.type === 'exitFlush') {
+    const done = (): void => {
+      Atomics.store(msg.done, 0, 1);
+      Atomics.notify(msg.done, 0);
+    };
+    try {
+      for (const body of msg.bodies) for (const log of logsOfBody(body)) pipeline.addBuilt(log);
+      for (const log of msg.logs) pipeline.addBuilt(log);
+      pipeline.flush(msg.timeoutMs).then(done, done);
+    } catch {
+      done();
+    }
   }
 });
+
+/** The logs in a request body the pipeline built: a JSON array, gzipped or not. */
+function logsOfBody(body: Uint8Array): string[] {
+  try {
+    const json = body[0] === 0x1f && body[1] === 0x8b ? gunzipSync(body).toString() : Buffer.from(body).toString();
+    return (JSON.parse(json) as unknown[]).map((log) => JSON.stringify(log));
+  } catch {
+    return [];
+  }
+}
 
 // Counters flow back a few times a second, only when they changed, so getStats() is current.
 let lastSent = '';
 setInterval(() => {
-  const now = JSON.stringify(pipeline.stats);
+  const now = JSON.stringify(pipeline.stats) + counted();
   if (now === lastSent) return;
   lastSent = now;
-  port.postMessage({ type: 'stats', stats: pipeline.stats });
+  port.postMessage({ type: 'stats', stats: pipeline.stats, handled: counted() });
 }, 250);
