@@ -259,7 +259,8 @@ describe('a Metrics API that misbehaves', function () {
       for (const l of logs.filter((l) => !shed.includes(l))) expect(JSON.parse(entryOf(l).request.postData.text)).to.have.property('i');
       const err = app.stderr();
       expect(err).to.match(/sent \d+ log\(s\) without their bodies: the queue is over half full \(total sent without bodies: \d+; dropped: \d+\)/);
-      expect(err).to.match(/dropped \d+ log\(s\): the queue is full \(total dropped: \d+; sent without bodies: \d+\)/);
+      // Whole logs are dropped by the queue, or before it while a loaded worker is behind by as many.
+      expect(err).to.match(/dropped \d+ log\(s\): (the queue is full|the background worker is behind) \(total dropped: \d+; sent without bodies: \d+\)/);
     } finally {
       await app.stop();
     }
