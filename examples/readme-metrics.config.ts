@@ -14,4 +14,12 @@ export default defineConfig({
   },
   // `password` is redacted by default; `cardNumber` is this API's own secret.
   denylist: ['cardNumber'],
+  // ReadMe's Personalized Docs webhook: a developer logged in to the docs sees their own API keys.
+  // Defining this answers POST /readme-webhook with no route in the app (the demo signs a call).
+  getUserByEmail(email) {
+    const found = Object.entries(CONSUMERS).find(([, c]) => c.email === email);
+    if (!found) return null;
+    const [apiKey, consumer] = found;
+    return { email, name: consumer.label, keys: [{ apiKey, name: consumer.label, plan: consumer.plan }] };
+  },
 });
