@@ -14,10 +14,11 @@ export interface BuildOptions {
   maxBodySize: number;
 }
 
+// The comment is written as ReadMe's own Node SDK (readmeio) writes it: the Node version without its "v".
 const CREATOR = {
   name: 'readme-metrics (node)',
   version,
-  comment: `${arch()}-${platform()}${release()}/${process.version}`,
+  comment: `${arch()}-${platform()}${release()}/${process.versions.node}`,
 };
 
 /**
