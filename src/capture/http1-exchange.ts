@@ -27,6 +27,8 @@ export class Http1Exchange extends Exchange {
   ended = false;
   /** The response is over and its capture handed on; chunks seen later belong to nobody. */
   done = false;
+  /** The app wrote to a socket already destroyed: Node dropped those bytes, the client never had them. */
+  lost = false;
 
   constructor(id: string, req: IncomingMessage, res: ServerResponse, maxBodySize: number, pipelined: boolean) {
     super(id, req, res, maxBodySize);
@@ -72,21 +74,35 @@ export class Http1Exchange extends Exchange {
       responseBody: noBody ? null : this.responseBody.take(),
       responseBodySize: noBody ? 0 : this.responseBody.size,
       responseBodyTruncated: noBody ? false : this.responseBody.truncated,
-      aborted: this.aborted(),
+      aborted: this.aborted(sent),
       route: routeOf(this.req),
       group: undefined,
     };
   }
 
   /**
-   * The client left before the response finished. Node detaches a finished response from its socket
-   * before its 'close' (resOnFinish), so a response the app ended that is still attached at 'close'
-   * was cut off. Anything else (never ended, pipelined and perhaps never attached) asks the response.
+   * The client left before the response was complete. Node can report close before finish for a
+   * response the client received whole: the socket closes before the callback of the last write
+   * runs, or, for a piped file, before the stream's end() (the Content-Length is all written, but
+   * the stream has not seen end-of-file yet). What counts is whether the last byte was handed to a
+   * live socket: written while it was open and not left in the response's own buffer (outputData,
+   * where a pipelined response waits for the connection).
    */
-  private aborted(): boolean {
-    if (this.ended && !this.pipelined && this.socket !== null) return this.socket._httpMessage === this.res;
-    return !this.res.writableFinished;
+  private aborted(sent: string | null): boolean {
+    const res = this.res as ServerResponse & { outputData?: unknown[] };
+    if (res.writableFinished) return false;
+    if (this.lost || sent === null) return true;
+    if (Array.isArray(res.outputData) && res.outputData.length > 0) return true;
+    if (this.ended) return false;
+    const declared = declaredLength(sent);
+    return declared === -1 || this.responseBody.size < declared;
   }
+}
+
+/** The Content-Length of a header block as sent, or -1. Read only for a response closed before its end(). */
+function declaredLength(block: string): number {
+  const m = /\r\ncontent-length:[ \t]*(\d+)[ \t]*\r\n/i.exec(block);
+  return m === null ? -1 : Number(m[1]);
 }
 
 // "HTTP/1.1 200 OK\r\n": Node writes the status line as `HTTP/1.1 ${statusCode} ${statusMessage}`.

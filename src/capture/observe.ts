@@ -186,6 +186,7 @@ function patchPrototypes(): void {
       const exchange = (this as Tagged)[EXCHANGE];
       if (exchange && !exchange.ended) {
         if (typeof chunk !== 'function') tapResponse(exchange, chunk, encoding);
+        if (exchange.socket?.destroyed) exchange.lost = true;
         exchange.ended = true;
       }
       // eslint-disable-next-line prefer-rest-params
@@ -210,6 +211,8 @@ function requestExchange(req: IncomingMessage): Http1Exchange | undefined {
 /** A chunk the app wrote; once it called end(), Node sends nothing more, so nothing more is captured. */
 function tapResponse(exchange: Http1Exchange, chunk: unknown, encoding: unknown): void {
   if (chunk === null || chunk === undefined || exchange.ended || exchange.done) return;
+  // The socket is the one Node made (the request's own map), so this read stays cheap.
+  if (exchange.socket?.destroyed) exchange.lost = true;
   try {
     exchange.addResponseChunk(chunk, encoding);
   } catch (err) {
