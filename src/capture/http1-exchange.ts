@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { wallClockAt } from './clock';
+import { NO_BODY } from './body-tap';
 import { Exchange, routeOf, stringHeaders } from './exchange';
 import type { RawCapture } from './raw-capture';
 
@@ -51,6 +52,7 @@ export class Http1Exchange extends Exchange {
     const lineCode = sent === null ? -1 : statusLineCode(sent);
     const statusCode = lineCode === -1 ? res.statusCode : lineCode;
     const noBody = Exchange.sendsNoBody(method, statusCode);
+    const incomplete = this.requestBody !== NO_BODY && this.requestBodyIncomplete();
     // One literal with every field: each property added after it is built would be a hidden-class
     // transition on every request.
     return {
@@ -65,8 +67,9 @@ export class Http1Exchange extends Exchange {
       remoteAddress: socket?.remoteAddress,
       encrypted: Boolean(socket?.encrypted),
       requestBody: this.requestBody.take(),
-      requestBodySize: this.requestBody.size,
-      requestBodyTruncated: this.requestBody.truncated,
+      requestBodySize: incomplete ? Math.max(this.requestBody.size, declaredRequestLength(this.rawHeaders)) : this.requestBody.size,
+      requestBodyTruncated: incomplete || this.requestBody.truncated,
+      requestBodyIncomplete: incomplete,
       statusCode,
       statusMessage: lineCode === -1 ? (res.statusMessage ?? '') : reasonOf(sent!, res),
       responseHeaderBlock: sent,
@@ -78,6 +81,17 @@ export class Http1Exchange extends Exchange {
       route: routeOf(this.req),
       group: undefined,
     };
+  }
+
+  /**
+   * Whether part of the request body was never seen: Node discards what the app left unread once the
+   * response is over (req._dump) without handing it to push(), and a client may leave mid-upload.
+   * Counted against Content-Length; a chunked body is whole only if it had ended by now (an unread
+   * one whose end was still in flight is then marked too: what follows a dump is never seen).
+   */
+  private requestBodyIncomplete(): boolean {
+    const declared = declaredRequestLength(this.rawHeaders);
+    return declared >= 0 ? this.requestBody.size < declared : !this.req.complete;
   }
 
   /**
@@ -97,6 +111,17 @@ export class Http1Exchange extends Exchange {
     const declared = declaredLength(sent);
     return declared === -1 || this.responseBody.size < declared;
   }
+}
+
+/** The Content-Length the client declared, or -1. */
+function declaredRequestLength(rawHeaders: string[]): number {
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    if (rawHeaders[i].length === 14 && rawHeaders[i].toLowerCase() === 'content-length') {
+      const n = Number(rawHeaders[i + 1]);
+      return Number.isSafeInteger(n) && n >= 0 ? n : -1;
+    }
+  }
+  return -1;
 }
 
 /** The Content-Length of a header block as sent, or -1. Read only for a response closed before its end(). */

@@ -53,6 +53,8 @@ export class Http2Exchange extends Exchange {
       requestBody: this.requestBody.take(),
       requestBodySize: this.requestBody.size,
       requestBodyTruncated: this.requestBody.truncated,
+      // Not told apart for HTTP/2: a reset stream counts as complete (Http2ServerRequest#complete).
+      requestBodyIncomplete: false,
       statusCode,
       // HTTP/2 has no reason phrase.
       statusMessage: '',

@@ -89,7 +89,8 @@ export function buildLog(
     development: opts.development,
     request: { log: { version: '1.2', creator: CREATOR, entries: [entry] } },
   };
-  const pd = postData(raw.requestBody, raw.requestBodySize, raw.requestBodyTruncated, headerValue(requestHeaders, 'content-type'));
+  const incomplete = raw.requestBodyIncomplete ? (raw.aborted ? 'the client left' : 'the app had not read it all when the response ended') : undefined;
+  const pd = postData(raw.requestBody, raw.requestBodySize, raw.requestBodyTruncated, headerValue(requestHeaders, 'content-type'), incomplete);
   if (pd instanceof Promise) {
     return pd.then((data) => {
       entry.request.postData = data;

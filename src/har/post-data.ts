@@ -4,13 +4,15 @@ import { asBuffer, bodyText, mimeTypeOf, textByteLength, truncationComment } fro
 
 /**
  * HAR postData for a request body; undefined when the request had none. Synchronous but for
- * multipart bodies, whose parser streams: most logs never wait on a promise.
+ * multipart bodies, whose parser streams: most logs never wait on a promise. `incomplete` says why a
+ * body never arrived whole, for its comment.
  */
 export function postData(
   body: CapturedBody | null,
   size: number,
   truncated: boolean,
   contentType: string | undefined,
+  incomplete?: string,
 ): PostData | undefined | Promise<PostData> {
   if (body === null || size === 0) return undefined;
   const fullType = contentType ?? '';
@@ -26,7 +28,10 @@ export function postData(
   } else {
     Object.assign(out, bodyText(body, mime, truncated));
   }
-  if (truncated) out.comment = truncationComment(textByteLength(out as { text: string; encoding?: 'base64' }), size);
+  if (truncated) {
+    const captured = textByteLength(out as { text: string; encoding?: 'base64' });
+    out.comment = incomplete ? `incomplete (${incomplete}): ${captured} of ${size === captured ? 'an unknown number of' : size} bytes captured` : truncationComment(captured, size);
+  }
   return out;
 }
 
