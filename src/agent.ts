@@ -29,6 +29,7 @@ export class Agent {
   readonly ready: Promise<void>;
   private baseLogUrl: string | undefined;
   private sink: Sink | null = null;
+  private signalHandlers = false;
   private groupings = new Set<Promise<unknown>>();
   private dirty = false;
   private skipped = 0;
@@ -49,6 +50,7 @@ export class Agent {
         complete: (ex) => this.complete(ex),
         fail: (where, err) => warnOnce(`internal-${where}`, `internal error at ${where} (${errorMessage(err)}); the request was not logged, the app is unaffected`),
         maxBodySize: () => this.config?.maxBodySize ?? this.maxBodyFromEnv,
+        listening: () => this.startLookupEarly(),
       },
       mode,
     );
@@ -216,12 +218,34 @@ export class Agent {
   }
 
   private ensureSink(): Sink {
+    const sink = this.startSink();
+    if (!this.signalHandlers) {
+      this.signalHandlers = true;
+      this.installSignalHandlers();
+    }
+    return sink;
+  }
+
+  private startSink(): Sink {
     if (!this.sink) {
       const c = this.config!;
       this.sink = createSink(pipelineSettings(c), { onBaseUrl: (url) => this.useBaseLogUrl(url) }, c.backgroundWorkerMode);
-      this.installSignalHandlers();
     }
     return this.sink;
+  }
+
+  /**
+   * The first server listens: when x-documentation-url still needs its base looked up, the pipeline
+   * (which looks it up) starts now rather than with the first log, so the header is there from the
+   * first responses on. Only then: a process that never listens, or already knows the base, pays nothing.
+   */
+  private startLookupEarly(): void {
+    void this.ready.then(() => {
+      const c = this.config;
+      if (!this.active || !c || this.sink || this.baseLogUrl || c.baseLogUrl || !c.apiKey || !c.documentationUrlHeader) return;
+      debug('a server is listening: starting the pipeline for the documentation base URL lookup');
+      this.startSink();
+    });
   }
 
   async flush(timeoutMs = DEFAULT_FLUSH_TIMEOUT_MS): Promise<Stats> {

@@ -16,6 +16,8 @@ export interface CaptureHooks {
   /** Called with our own exceptions; the app never sees them. */
   fail(where: string, err: unknown): void;
   maxBodySize(): number;
+  /** The first HTTP server is listening: work that should be ready for its first request can start. */
+  listening?(): void;
 }
 
 // Per-request state is one symbol-keyed slot on res, set before the app sees it, so every response
@@ -43,6 +45,7 @@ export function installCapture(h: CaptureHooks, mode: 'auto' | 'emit' = 'auto'):
   if (installed) return installed;
   patchPrototypes();
   installRouteInstrumentation();
+  diagnosticsChannel.subscribe(CHANNELS.serverListening, onServerListening);
   installHttp2Capture(h, observe);
   if (mode === 'auto' && typeof diagnosticsChannel.subscribe === 'function' && hasServerChannel()) {
     diagnosticsChannel.subscribe(CHANNELS.serverRequestStart, onRequestStartMessage);
@@ -60,6 +63,24 @@ function hasServerChannel(): boolean {
   // The channel exists since Node 18.7; probing by version keeps us honest on runtimes that lack it.
   const [major, minor] = process.versions.node.split('.').map(Number);
   return major > 18 || (major === 18 && minor >= 7);
+}
+
+/** Once, for the first HTTP server that listens; a process that never serves (npm, a build) never gets here. */
+function onServerListening(message: unknown): void {
+  const server = (message as { server?: unknown } | null)?.server;
+  if (!isHttpServer(server)) return;
+  diagnosticsChannel.unsubscribe(CHANNELS.serverListening, onServerListening);
+  try {
+    hooks?.listening?.();
+  } catch (err) {
+    hooks?.fail('server listening', err);
+  }
+}
+
+function isHttpServer(server: unknown): boolean {
+  if (server instanceof http.Server || server instanceof https.Server) return true;
+  const name = (server as { constructor?: { name?: unknown } } | null)?.constructor?.name;
+  return name === 'Http2Server' || name === 'Http2SecureServer';
 }
 
 function onRequestStartMessage(message: unknown): void {
