@@ -21,6 +21,7 @@ const CASES = [
       '/pkg/left-pad': '/pkg/:package/:version%3F',
       '/files/a/b.txt': '/files/*',
       '/num/42': '/num/:id(%5Cd+)',
+      '/v1/things/9': '/things/:id',
       // No route matched: the outer renderer answers, and the URL itself is the pageref.
       '/nowhere': null,
     },
@@ -35,6 +36,7 @@ const CASES = [
       '/pkg/left-pad/1.3.0': '/pkg/:package{/:version}',
       '/pkg/left-pad': '/pkg/:package{/:version}',
       '/files/a/b.txt': '/files/*path',
+      '/v1/things/9': '/things/:id',
       '/nowhere': null,
     },
   },
@@ -46,6 +48,8 @@ const CASES = [
       '/posts/1': '/posts/:id',
       '/comments': '/comments/',
       '/users/1': '/users/:id',
+      // Its nested route rewrites req.url to /comments and hands on: the template is the one that matched.
+      '/posts/1/comments': '/:resource/:id/:nested',
       '/profile': '/profile/',
       '/db': '/db',
     },
