@@ -22,6 +22,8 @@ const CASES = [
       '/files/a/b.txt': '/files/*',
       '/num/42': '/num/:id(%5Cd+)',
       '/v1/things/9': '/things/:id',
+      '/users/42/posts/7': '/users/:userId/posts/:postId',
+      '/users/42/posts/7/comments/7': '/users/:userId/posts/:postId/comments/:commentId',
       // No route matched: the outer renderer answers, and the URL itself is the pageref.
       '/nowhere': null,
     },
@@ -37,6 +39,8 @@ const CASES = [
       '/pkg/left-pad': '/pkg/:package{/:version}',
       '/files/a/b.txt': '/files/*path',
       '/v1/things/9': '/things/:id',
+      '/users/42/posts/7': '/users/:userId/posts/:postId',
+      '/users/42/posts/7/comments/7': '/users/:userId/posts/:postId/comments/:commentId',
       '/nowhere': null,
     },
   },
@@ -92,6 +96,25 @@ describe('routes: the template of the route that matched, as a path', function (
   after(async () => {
     await collector?.close();
   });
+
+  for (const express of ['express4', 'express']) {
+    it(`${express}: route and baseUrl read back as without the preload, during and after the response`, async () => {
+      const [app, plain] = await Promise.all([
+        startApp('routes-express.cjs', { collector, args: [express] }),
+        startApp('routes-express.cjs', { preload: 'none', args: [express] }),
+      ]);
+      try {
+        const [a, b] = await Promise.all([request(`${app.url}/own/1`), request(`${plain.url}/own/1`)]);
+        expect(JSON.parse(a.body)).to.deep.equal(JSON.parse(b.body));
+        const finished = (p) => /finish .*\n/.exec(p.stdout())?.[0];
+        for (const deadline = Date.now() + 5_000; !(finished(app) && finished(plain)) && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
+        expect(finished(app)).to.equal('finish |/own/:id\n');
+        expect(finished(app)).to.equal(finished(plain));
+      } finally {
+        await Promise.all([app.stop(), plain.stop()]);
+      }
+    });
+  }
 
   for (const c of CASES) {
     it(c.name, async function () {

@@ -1,53 +1,73 @@
 import { IncomingMessage } from 'node:http';
 import { debug } from '../../debug';
-import { ROUTE } from '../exchange';
-import { setRoute } from './set-route';
+import { noteMount } from './express-mounts';
+import { existingState, stateOf, type ExpressState } from './express-state';
 
-// Express 4 and 5 (and NestJS on Express) write `req.route = route` when a route matches. The
-// template must be read then: a route may call next() out of its router (json-server renders every
-// answer in a middleware after its sub-routers), and once it does the router puts req.baseUrl back
-// to the parent's, so reading both at response close joins the route to the wrong mount path.
-const VALUE = Symbol('readme-metrics.express-route');
+// Express 4 and 5 (and NestJS on Express) write `req.route = route` when a route matches, and
+// req.baseUrl as they enter and leave mounted routers. The template must be read as the route
+// matches: a route may call next() out of its router (json-server renders every answer in a
+// middleware after its sub-routers), and once it does the router puts req.baseUrl back to the
+// parent's, so reading both at response close joins the route to the wrong mount path.
 
-type WithRoute = IncomingMessage & { [VALUE]?: unknown; baseUrl?: unknown; originalUrl?: unknown };
+type ExpressRequest = IncomingMessage & { originalUrl?: unknown; params?: unknown };
 
 /**
- * An accessor on IncomingMessage.prototype sees every `req.route =` through Express's request
- * prototype chain, whichever copy or alias of Express the app loaded, CommonJS or ESM, with no
- * require hook. Reads give back what was written, so Express and the app see what they always did.
+ * Accessors on IncomingMessage.prototype see every `req.route =` and `req.baseUrl =` through
+ * Express's request prototype chain, whichever copy or alias of Express the app loaded, CommonJS or
+ * ESM, with no require hook. Reads give back what was written. The values live in the request's
+ * ExpressState rather than as own properties: Object.keys(req) no longer lists route and baseUrl.
  */
 export function installExpressRoutes(): void {
   const proto = IncomingMessage.prototype;
-  if (Object.prototype.hasOwnProperty.call(proto, 'route')) {
-    debug('IncomingMessage.prototype.route already defined: Express templates are read at response close');
-    return;
+  for (const name of ['route', 'baseUrl'] as const) {
+    if (Object.prototype.hasOwnProperty.call(proto, name)) {
+      debug(`IncomingMessage.prototype.${name} already defined: Express templates are read at response close`);
+      return;
+    }
   }
   Object.defineProperty(proto, 'route', {
     configurable: true,
     enumerable: false,
-    get(this: WithRoute) {
-      return this[VALUE];
+    get(this: object) {
+      return existingState(this)?.route;
     },
-    set(this: WithRoute, route: unknown) {
-      if (Object.prototype.hasOwnProperty.call(this, VALUE)) this[VALUE] = route;
-      else Object.defineProperty(this, VALUE, { value: route, writable: true, configurable: true, enumerable: false });
+    set(this: ExpressRequest, route: unknown) {
+      const state = stateOf(this);
+      state.route = route;
       try {
-        const path = (route as { path?: unknown } | null | undefined)?.path;
-        if (typeof path !== 'string') return;
-        const base = typeof this.baseUrl === 'string' ? this.baseUrl : '';
-        // A route reached after a handler rewrote req.url (json-server's /posts/1/comments goes on as
-        // /comments) does not describe the URL the client sent: the template of one that did stays.
-        if (hasOwn(this, ROUTE) && rewritten(this, base)) return;
-        setRoute(this, base + path);
+        onRoute(this, state, route);
+      } catch {}
+    },
+  });
+  Object.defineProperty(proto, 'baseUrl', {
+    configurable: true,
+    enumerable: false,
+    get(this: object) {
+      return existingState(this)?.baseUrl;
+    },
+    set(this: ExpressRequest, value: unknown) {
+      const state = stateOf(this);
+      const previous = state.baseUrl;
+      state.baseUrl = value;
+      try {
+        noteMount(state, typeof previous === 'string' ? previous : '', value, this.params);
       } catch {}
     },
   });
 }
 
-const hasOwn = (o: object, key: PropertyKey): boolean => Object.prototype.hasOwnProperty.call(o, key);
+function onRoute(req: ExpressRequest, state: ExpressState, route: unknown): void {
+  const path = (route as { path?: unknown } | null | undefined)?.path;
+  if (typeof path !== 'string') return;
+  const base = typeof state.baseUrl === 'string' ? state.baseUrl : '';
+  // A route reached after a handler rewrote req.url (json-server's /posts/1/comments goes on as
+  // /comments) does not describe the URL the client sent: the template of one that did stays.
+  if (state.template !== undefined && rewritten(req, base)) return;
+  state.template = (state.mounts?.get(base) ?? base) + path;
+}
 
 /** Whether the path being routed now (mount path and what is left) differs from the one received. */
-function rewritten(req: WithRoute, base: string): boolean {
+function rewritten(req: ExpressRequest, base: string): boolean {
   const original = req.originalUrl;
   if (typeof original !== 'string' || typeof req.url !== 'string') return false;
   return pathOf(original) !== pathOf(base + req.url);
