@@ -28,6 +28,10 @@ export class Http1Exchange extends Exchange {
   ended = false;
   /** The response is over and its capture handed on; chunks seen later belong to nobody. */
   done = false;
+  /** When the response closed: the capture may then wait a little for the request body (observe.ts). */
+  closedAt = -1;
+  /** Node is draining a body the app left unread; push() hands its chunks here and drops them, as Node would. */
+  draining = false;
   /** The app wrote to a socket already destroyed: Node dropped those bytes, the client never had them. */
   lost = false;
 
@@ -42,7 +46,7 @@ export class Http1Exchange extends Exchange {
   }
 
   toRawCapture(): RawCapture {
-    const end = performance.now();
+    const end = this.closedAt >= 0 ? this.closedAt : performance.now();
     const res = this.res;
     const header = (res as ServerResponse & { _header?: unknown })._header;
     const sent = typeof header === 'string' ? header : null;

@@ -145,7 +145,50 @@ function observe(req: IncomingMessage, res: ServerResponse, server?: http.Server
 // emit rather than a listener per response.
 function onResponseClose(res: ServerResponse): void {
   const exchange = (res as Tagged)[EXCHANGE];
-  if (!exchange || exchange.done || !hooks) return;
+  if (!exchange || exchange.done || exchange.closedAt >= 0 || !hooks) return;
+  exchange.closedAt = performance.now();
+  if (exchange.draining) awaitDrain(exchange);
+  else finish(exchange);
+}
+
+// How long a body the app left unread may take to arrive once the response is over.
+const DRAIN_MS = 1000;
+
+/**
+ * Once the response is over Node reads a body the app left unread so the connection can go on
+ * (resOnFinish calls req._dump()), and its parser drops those chunks unseen: the log would hold only
+ * what came before, as if whole. Instead the request stays undumped until its body ends: the parser
+ * hands the chunks to push(), which gives them to the capture and drops them just as the parser
+ * would have (the app, its 'data' listeners removed by _dump, sees nothing either). The request's own
+ * slot finds the exchange once the socket has moved on (requestExchange).
+ */
+function drainRequestBody(req: IncomingMessage, exchange: Http1Exchange): void {
+  if (exchange.done || exchange.draining) return;
+  (req as IncomingMessage & { _dumped: boolean })._dumped = false;
+  (req as Tagged)[EXCHANGE] = exchange;
+  exchange.draining = true;
+}
+
+/** The response closed while its request body drains: complete once the body ends, or at DRAIN_MS. */
+function awaitDrain(exchange: Http1Exchange): void {
+  const req = exchange.req;
+  const done = (): void => {
+    clearTimeout(timer);
+    req.removeListener('end', done);
+    req.removeListener('close', done);
+    // What has not arrived by now Node drops unseen again; the capture says the body is incomplete.
+    exchange.draining = false;
+    (req as IncomingMessage & { _dumped: boolean })._dumped = true;
+    finish(exchange);
+  };
+  const timer = setTimeout(done, DRAIN_MS);
+  timer.unref();
+  req.once('end', done);
+  req.once('close', done);
+}
+
+function finish(exchange: Http1Exchange): void {
+  if (exchange.done || !hooks) return;
   exchange.done = true;
   inFlight--;
   try {
@@ -174,9 +217,20 @@ function patchPrototypes(): void {
         } catch (err) {
           hooks?.fail('request body', err);
         }
+        // Where Node's parser drops the chunks of a dumped request (see drainRequestBody).
+        if (exchange.draining) return true;
       }
       // eslint-disable-next-line prefer-rest-params
       return original.apply(this, arguments as unknown as unknown[]);
+    },
+  );
+  shimmer.wrap(IncomingMessage.prototype as unknown as Record<string, AnyFn>, '_dump', (original) =>
+    function _dump(this: IncomingMessage) {
+      const exchange = this.complete ? undefined : requestExchange(this);
+      // eslint-disable-next-line prefer-rest-params
+      const result = original.apply(this, arguments as unknown as unknown[]);
+      if (exchange) drainRequestBody(this, exchange);
+      return result;
     },
   );
   const responseProto = ServerResponse.prototype as unknown as Record<string, AnyFn>;
