@@ -159,8 +159,9 @@ const DRAIN_MS = 1000;
  * (resOnFinish calls req._dump()), and its parser drops those chunks unseen: the log would hold only
  * what came before, as if whole. Instead the request stays undumped until its body ends: the parser
  * hands the chunks to push(), which gives them to the capture and drops them just as the parser
- * would have (the app, its 'data' listeners removed by _dump, sees nothing either). The request's own
- * slot finds the exchange once the socket has moved on (requestExchange).
+ * would have: the app gets what it would without us (what was buffered before the dump, if it
+ * listens late, and nothing after). The request's own slot finds the exchange once the socket has
+ * moved on (requestExchange).
  */
 function drainRequestBody(req: IncomingMessage, exchange: Http1Exchange): void {
   if (exchange.done || exchange.draining) return;

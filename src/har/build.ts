@@ -89,7 +89,7 @@ export function buildLog(
     development: opts.development,
     request: { log: { version: '1.2', creator: CREATOR, entries: [entry] } },
   };
-  const incomplete = raw.requestBodyIncomplete ? (raw.aborted ? 'the client left' : 'the app had not read it all when the response ended') : undefined;
+  const incomplete = raw.requestBodyIncomplete ? (raw.aborted ? 'the client left' : 'the rest did not arrive in time') : undefined;
   const pd = postData(raw.requestBody, raw.requestBodySize, raw.requestBodyTruncated, headerValue(requestHeaders, 'content-type'), incomplete);
   if (pd instanceof Promise) {
     return pd.then((data) => {
