@@ -4,7 +4,10 @@
 // same either way.
 import { expect } from 'chai';
 import http from 'node:http';
+import http2 from 'node:http2';
 import { entryOf, request, sleep, startApp, startCollector, waitForLogs } from '../helpers/harness.mjs';
+import { h2connect } from '../helpers/proto-clients.mjs';
+import { selfSignedCert } from '../helpers/tls.mjs';
 
 const SIZE = 100_000;
 // Valid JSON of exactly SIZE bytes: a capture cut short is not valid JSON.
@@ -110,4 +113,31 @@ describe('request bodies the app never read whole', function () {
     expect(captured).to.be.within(1, 10_000);
     expect(e.request.postData.comment).to.equal(`incomplete (the client left): ${captured} of ${SIZE} bytes captured`);
   });
+
+  for (const mode of ['h2c', 'stream']) {
+    it(`HTTP/2 (${mode}): an upload the client cancels is marked incomplete, with what arrived`, async function () {
+      const tls = mode === 'h2c' ? undefined : selfSignedCert();
+      if (mode !== 'h2c' && !tls) this.skip();
+      const h2app = await startApp('proto-h2.cjs', { collector, args: [mode], env: { ...tls?.env } });
+      const session = await h2connect(`${mode === 'h2c' ? 'http' : 'https'}://localhost:${h2app.port}`, tls?.ca);
+      try {
+        await new Promise((resolve, reject) => {
+          const req = session.request({ ':method': 'POST', ':path': '/upload', 'content-type': 'application/json', 'content-length': String(SIZE), 'x-test-case': `h2-${mode}` });
+          req.on('data', () => req.close(http2.constants.NGHTTP2_CANCEL));
+          req.on('close', resolve);
+          req.on('error', reject);
+          req.write(BODY.slice(0, 10_000));
+        });
+        const [log] = await waitForLogs(collector, 1, { filter: tagged(`h2-${mode}`) });
+        const e = entryOf(log);
+        expect(e.comment).to.match(/^aborted/);
+        const captured = Buffer.byteLength(e.request.postData.text);
+        expect(captured).to.be.within(1, 10_000);
+        expect(e.request.postData.comment).to.equal(`incomplete (the client left): ${captured} of ${SIZE} bytes captured`);
+      } finally {
+        session.close();
+        await h2app.stop();
+      }
+    });
+  }
 });
