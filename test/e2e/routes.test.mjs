@@ -22,6 +22,7 @@ const CASES = [
       '/files/a/b.txt': '/files/*',
       '/num/42': '/num/:id(%5Cd+)',
       '/v1/things/9': '/things/:id',
+      '/guarded/5': '/guarded/:id',
       '/users/42/posts/7': '/users/:userId/posts/:postId',
       '/users/42/posts/7/comments/7': '/users/:userId/posts/:postId/comments/:commentId',
       // No route matched: the outer renderer answers, and the URL itself is the pageref.
@@ -39,6 +40,7 @@ const CASES = [
       '/pkg/left-pad': '/pkg/:package{/:version}',
       '/files/a/b.txt': '/files/*path',
       '/v1/things/9': '/things/:id',
+      '/guarded/5': '/guarded/:id',
       '/users/42/posts/7': '/users/:userId/posts/:postId',
       '/users/42/posts/7/comments/7': '/users/:userId/posts/:postId/comments/:commentId',
       '/nowhere': null,
