@@ -66,6 +66,7 @@ export class Agent {
         complete: (ex) => this.complete(ex),
         fail: (where, err) => warnOnce(`internal-${where}`, `internal error at ${where} (${errorMessage(err)}); the request was not logged, the app is unaffected`),
         maxBodySize: () => this.config?.maxBodySize ?? this.maxBodyFromEnv,
+        listening: () => this.startLookupEarly(),
       },
       mode,
     );
@@ -233,6 +234,20 @@ export class Agent {
       this.sink = createSink(pipelineSettings(c), { onBaseUrl: (url) => this.useBaseLogUrl(url) }, c.backgroundWorkerMode, this.losses);
     }
     return this.sink;
+  }
+
+  /**
+   * The first server listens: when x-documentation-url still needs its base looked up, the pipeline
+   * (which looks it up) starts now rather than with the first log, so the header is there from the
+   * first responses on. Only then: a process that never listens, or already knows the base, pays nothing.
+   */
+  private startLookupEarly(): void {
+    void this.ready.then(() => {
+      const c = this.config;
+      if (!this.active || !c || this.sink || this.baseLogUrl || c.baseLogUrl || !c.apiKey || !c.documentationUrlHeader) return;
+      debug('a server is listening: starting the pipeline for the documentation base URL lookup');
+      this.ensureSink();
+    });
   }
 
   /** Resolves by its deadline whatever waits: the config file, grouping functions, the Metrics API. */

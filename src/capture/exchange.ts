@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BodyTap, NO_BODY } from './body-tap';
 import type { RawCapture } from './raw-capture';
+import { existingState } from './routes/express-state';
 
 /** The state of one request/response while it is in flight, for HTTP/1 (http1-exchange.ts) and HTTP/2. */
 export abstract class Exchange {
@@ -44,15 +45,17 @@ export function stringHeaders(h: Record<string, unknown>): Record<string, string
   return out;
 }
 
-/** Express 4/5 leave the matched route on the request; other frameworks are taught in capture/routes. */
+/** The template capture/routes recorded as the route matched; else Express's own fields, read now. */
 export function routeOf(req: object): string | undefined {
   const r = req as { route?: { path?: unknown }; baseUrl?: unknown; [ROUTE]?: string };
-  // Express's first: every read of an Express request is a lookup from scratch (see http1-exchange.ts),
-  // so its usual case takes two. Own only (setRoute defines it on the request): a miss then never
-  // walks the prototype chain.
+  const express = existingState(r);
+  if (express !== undefined) return express.template;
+  // Own only (setRoute defines it on the request): a miss then never walks the prototype chain.
+  if (hasOwn(r, ROUTE) && typeof r[ROUTE] === 'string') return r[ROUTE];
+  // Only where routes/express.ts could not install its accessors: joins the route to the mount path
+  // the router is in now, which is wrong once a route has called next() out of its router.
   const route = r.route;
   if (route && typeof route.path === 'string') return (typeof r.baseUrl === 'string' ? r.baseUrl : '') + route.path;
-  if (hasOwn(r, ROUTE) && typeof r[ROUTE] === 'string') return r[ROUTE];
   return undefined;
 }
 

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { wallClockAt } from './clock';
+import { NO_BODY } from './body-tap';
 import { Exchange, routeOf, stringHeaders } from './exchange';
 import type { RawCapture } from './raw-capture';
 
@@ -30,6 +31,12 @@ export class Http1Exchange extends Exchange {
   /** Neighbours in observe.ts's list of ended responses not yet closed. */
   prevEnded: Http1Exchange | null = null;
   nextEnded: Http1Exchange | null = null;
+  /** When the response closed: the capture may then wait a little for the request body (observe.ts). */
+  closedAt = -1;
+  /** Node is draining a body the app left unread; push() hands its chunks here and drops them, as Node would. */
+  draining = false;
+  /** The app wrote to a socket already destroyed: Node dropped those bytes, the client never had them. */
+  lost = false;
 
   constructor(id: string, req: IncomingMessage, res: ServerResponse, maxBodySize: number, pipelined: boolean) {
     super(id, req, res, maxBodySize);
@@ -42,7 +49,7 @@ export class Http1Exchange extends Exchange {
   }
 
   toRawCapture(): RawCapture {
-    const end = performance.now();
+    const end = this.closedAt >= 0 ? this.closedAt : performance.now();
     const res = this.res;
     const header = (res as ServerResponse & { _header?: unknown })._header;
     const sent = typeof header === 'string' ? header : null;
@@ -52,6 +59,7 @@ export class Http1Exchange extends Exchange {
     const lineCode = sent === null ? -1 : statusLineCode(sent);
     const statusCode = lineCode === -1 ? res.statusCode : lineCode;
     const noBody = Exchange.sendsNoBody(method, statusCode);
+    const incomplete = this.requestBody !== NO_BODY && this.requestBodyIncomplete();
     // One literal with every field: each property added after it is built would be a hidden-class
     // transition on every request.
     return {
@@ -66,8 +74,9 @@ export class Http1Exchange extends Exchange {
       remoteAddress: socket?.remoteAddress,
       encrypted: Boolean(socket?.encrypted),
       requestBody: this.requestBody.take(),
-      requestBodySize: this.requestBody.size,
-      requestBodyTruncated: this.requestBody.truncated,
+      requestBodySize: incomplete ? Math.max(this.requestBody.size, declaredRequestLength(this.rawHeaders)) : this.requestBody.size,
+      requestBodyTruncated: incomplete || this.requestBody.truncated,
+      requestBodyIncomplete: incomplete,
       statusCode,
       statusMessage: lineCode === -1 ? (res.statusMessage ?? '') : reasonOf(sent!, res),
       responseHeaderBlock: sent,
@@ -75,21 +84,57 @@ export class Http1Exchange extends Exchange {
       responseBody: noBody ? null : this.responseBody.take(),
       responseBodySize: noBody ? 0 : this.responseBody.size,
       responseBodyTruncated: noBody ? false : this.responseBody.truncated,
-      aborted: this.aborted(),
+      aborted: this.aborted(sent),
       route: routeOf(this.req),
       group: undefined,
     };
   }
 
   /**
-   * The client left before the response finished. Node detaches a finished response from its socket
-   * before its 'close' (resOnFinish), so a response the app ended that is still attached at 'close'
-   * was cut off. Anything else (never ended, pipelined and perhaps never attached) asks the response.
+   * Whether part of the request body was never seen: Node discards what the app left unread once the
+   * response is over (req._dump) without handing it to push(), and a client may leave mid-upload.
+   * Counted against Content-Length; a chunked body is whole only if it had ended by now (an unread
+   * one whose end was still in flight is then marked too: what follows a dump is never seen).
    */
-  private aborted(): boolean {
-    if (this.ended && !this.pipelined && this.socket !== null) return this.socket._httpMessage === this.res;
-    return !this.res.writableFinished;
+  private requestBodyIncomplete(): boolean {
+    const declared = declaredRequestLength(this.rawHeaders);
+    return declared >= 0 ? this.requestBody.size < declared : !this.req.complete;
   }
+
+  /**
+   * The client left before the response was complete. Node can report close before finish for a
+   * response the client received whole: the socket closes before the callback of the last write
+   * runs, or, for a piped file, before the stream's end() (the Content-Length is all written, but
+   * the stream has not seen end-of-file yet). What counts is whether the last byte was handed to a
+   * live socket: written while it was open and not left in the response's own buffer (outputData,
+   * where a pipelined response waits for the connection).
+   */
+  private aborted(sent: string | null): boolean {
+    const res = this.res as ServerResponse & { outputData?: unknown[] };
+    if (res.writableFinished) return false;
+    if (this.lost || sent === null) return true;
+    if (Array.isArray(res.outputData) && res.outputData.length > 0) return true;
+    if (this.ended) return false;
+    const declared = declaredLength(sent);
+    return declared === -1 || this.responseBody.size < declared;
+  }
+}
+
+/** The Content-Length the client declared, or -1. */
+function declaredRequestLength(rawHeaders: string[]): number {
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    if (rawHeaders[i].length === 14 && rawHeaders[i].toLowerCase() === 'content-length') {
+      const n = Number(rawHeaders[i + 1]);
+      return Number.isSafeInteger(n) && n >= 0 ? n : -1;
+    }
+  }
+  return -1;
+}
+
+/** The Content-Length of a header block as sent, or -1. Read only for a response closed before its end(). */
+function declaredLength(block: string): number {
+  const m = /\r\ncontent-length:[ \t]*(\d+)[ \t]*\r\n/i.exec(block);
+  return m === null ? -1 : Number(m[1]);
 }
 
 // "HTTP/1.1 200 OK\r\n": Node writes the status line as `HTTP/1.1 ${statusCode} ${statusMessage}`.

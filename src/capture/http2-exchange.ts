@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerHttp2Stream } from 'node:http2';
 import { wallClockAt } from './clock';
+import { NO_BODY } from './body-tap';
 import { Exchange, routeOf, stringHeaders } from './exchange';
 import { withoutPseudo } from './http2-shims';
 import { validHost, validProto } from '../har/url';
@@ -41,6 +42,9 @@ export class Http2Exchange extends Exchange {
     const statusCode = Number.isInteger(status) ? status : 200;
     const method = String(headers[':method'] ?? 'GET');
     const noBody = Exchange.sendsNoBody(method, statusCode);
+    const declared = this.requestBody === NO_BODY ? -1 : declaredLength(headers['content-length']);
+    // As for HTTP/1: counted against content-length, else whole only if the body had ended.
+    const incomplete = this.requestBody !== NO_BODY && (declared >= 0 ? this.requestBody.size < declared : !stream.readableEnded);
     return {
       id: this.id,
       startedDateTime: wallClockAt(this.start),
@@ -52,8 +56,9 @@ export class Http2Exchange extends Exchange {
       remoteAddress: this.remoteAddress,
       encrypted: this.encrypted,
       requestBody: this.requestBody.take(),
-      requestBodySize: this.requestBody.size,
-      requestBodyTruncated: this.requestBody.truncated,
+      requestBodySize: incomplete ? Math.max(this.requestBody.size, declared) : this.requestBody.size,
+      requestBodyTruncated: incomplete || this.requestBody.truncated,
+      requestBodyIncomplete: incomplete,
       statusCode,
       // HTTP/2 has no reason phrase.
       statusMessage: '',
@@ -117,4 +122,9 @@ export function rawHeaderList(raw: unknown, headers: IncomingHttpHeaders): strin
     for (const value of Array.isArray(v) ? v : [v]) out.push(k, String(value));
   }
   return out;
+}
+
+function declaredLength(value: unknown): number {
+  const n = typeof value === 'string' ? Number(value) : NaN;
+  return Number.isSafeInteger(n) && n >= 0 ? n : -1;
 }

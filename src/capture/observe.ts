@@ -16,6 +16,8 @@ export interface CaptureHooks {
   /** Called with our own exceptions; the app never sees them. */
   fail(where: string, err: unknown): void;
   maxBodySize(): number;
+  /** The first HTTP server is listening: work that should be ready for its first request can start. */
+  listening?(): void;
 }
 
 // Per-request state is one symbol-keyed slot on res, set before the app sees it, so every response
@@ -43,6 +45,7 @@ export function installCapture(h: CaptureHooks, mode: 'auto' | 'emit' = 'auto'):
   if (installed) return installed;
   patchPrototypes();
   installRouteInstrumentation();
+  diagnosticsChannel.subscribe(CHANNELS.serverListening, onServerListening);
   installHttp2Capture(h, observe);
   if (mode === 'auto' && typeof diagnosticsChannel.subscribe === 'function' && hasServerChannel()) {
     diagnosticsChannel.subscribe(CHANNELS.serverRequestStart, onRequestStartMessage);
@@ -60,6 +63,24 @@ function hasServerChannel(): boolean {
   // The channel exists since Node 18.7; probing by version keeps us honest on runtimes that lack it.
   const [major, minor] = process.versions.node.split('.').map(Number);
   return major > 18 || (major === 18 && minor >= 7);
+}
+
+/** Once, for the first HTTP server that listens; a process that never serves (npm, a build) never gets here. */
+function onServerListening(message: unknown): void {
+  const server = (message as { server?: unknown } | null)?.server;
+  if (!isHttpServer(server)) return;
+  diagnosticsChannel.unsubscribe(CHANNELS.serverListening, onServerListening);
+  try {
+    hooks?.listening?.();
+  } catch (err) {
+    hooks?.fail('server listening', err);
+  }
+}
+
+function isHttpServer(server: unknown): boolean {
+  if (server instanceof http.Server || server instanceof https.Server) return true;
+  const name = (server as { constructor?: { name?: unknown } } | null)?.constructor?.name;
+  return name === 'Http2Server' || name === 'Http2SecureServer';
 }
 
 function onRequestStartMessage(message: unknown): void {
@@ -124,18 +145,58 @@ function observe(req: IncomingMessage, res: ServerResponse, server?: http.Server
 // emit rather than a listener per response.
 function onResponseClose(res: ServerResponse): void {
   const exchange = (res as Tagged)[EXCHANGE];
-  if (!exchange || exchange.done || !hooks) return;
-  completeExchange(exchange, hooks);
+  if (!exchange || exchange.done || exchange.closedAt >= 0 || !hooks) return;
+  exchange.closedAt = performance.now();
+  if (exchange.draining) awaitDrain(exchange);
+  else finish(exchange);
 }
 
-function completeExchange(exchange: Http1Exchange, h: CaptureHooks): void {
+// How long a body the app left unread may take to arrive once the response is over.
+const DRAIN_MS = 1000;
+
+/**
+ * Once the response is over Node reads a body the app left unread so the connection can go on
+ * (resOnFinish calls req._dump()), and its parser drops those chunks unseen: the log would hold only
+ * what came before, as if whole. Instead the request stays undumped until its body ends: the parser
+ * hands the chunks to push(), which gives them to the capture and drops them just as the parser
+ * would have: the app gets what it would without us (what was buffered before the dump, if it
+ * listens late, and nothing after). The request's own slot finds the exchange once the socket has
+ * moved on (requestExchange).
+ */
+function drainRequestBody(req: IncomingMessage, exchange: Http1Exchange): void {
+  if (exchange.done || exchange.draining) return;
+  (req as IncomingMessage & { _dumped: boolean })._dumped = false;
+  (req as Tagged)[EXCHANGE] = exchange;
+  exchange.draining = true;
+}
+
+/** The response closed while its request body drains: complete once the body ends, or at DRAIN_MS. */
+function awaitDrain(exchange: Http1Exchange): void {
+  const req = exchange.req;
+  const done = (): void => {
+    clearTimeout(timer);
+    req.removeListener('end', done);
+    req.removeListener('close', done);
+    // What has not arrived by now Node drops unseen again; the capture says the body is incomplete.
+    exchange.draining = false;
+    (req as IncomingMessage & { _dumped: boolean })._dumped = true;
+    finish(exchange);
+  };
+  const timer = setTimeout(done, DRAIN_MS);
+  timer.unref();
+  req.once('end', done);
+  req.once('close', done);
+}
+
+function finish(exchange: Http1Exchange): void {
+  if (exchange.done || !hooks) return;
   unlinkEnded(exchange);
   exchange.done = true;
   inFlight--;
   try {
-    h.complete(exchange);
+    hooks.complete(exchange);
   } catch (err) {
-    h.fail('response end', err);
+    hooks.fail('response end', err);
   }
 }
 
@@ -158,9 +219,20 @@ function patchPrototypes(): void {
         } catch (err) {
           hooks?.fail('request body', err);
         }
+        // Where Node's parser drops the chunks of a dumped request (see drainRequestBody).
+        if (exchange.draining) return true;
       }
       // eslint-disable-next-line prefer-rest-params
       return original.apply(this, arguments as unknown as unknown[]);
+    },
+  );
+  shimmer.wrap(IncomingMessage.prototype as unknown as Record<string, AnyFn>, '_dump', (original) =>
+    function _dump(this: IncomingMessage) {
+      const exchange = this.complete ? undefined : requestExchange(this);
+      // eslint-disable-next-line prefer-rest-params
+      const result = original.apply(this, arguments as unknown as unknown[]);
+      if (exchange) drainRequestBody(this, exchange);
+      return result;
     },
   );
   const responseProto = ServerResponse.prototype as unknown as Record<string, AnyFn>;
@@ -191,6 +263,7 @@ function patchPrototypes(): void {
       const exchange = (this as Tagged)[EXCHANGE];
       if (exchange && !exchange.ended) {
         if (typeof chunk !== 'function') tapResponse(exchange, chunk, encoding);
+        if (exchange.socket?.destroyed) exchange.lost = true;
         exchange.ended = true;
         linkEnded(exchange);
       }
@@ -221,9 +294,13 @@ function unlinkEnded(exchange: Http1Exchange): void {
 
 /** On exit: hands on the captures of responses the app ended, as their 'close' would have. */
 export function completeEndedExchanges(): void {
-  const h = hooks;
-  if (!h) return;
-  while (endedHead) completeExchange(endedHead, h);
+  if (!hooks) return;
+  // finish() unlinks each one; unlinking here too keeps the loop finite whatever finish() decides.
+  while (endedHead) {
+    const exchange = endedHead;
+    unlinkEnded(exchange);
+    finish(exchange);
+  }
 }
 
 /** The response a socket is writing now: this request's, unless it is pipelined behind another. */
@@ -242,6 +319,8 @@ function requestExchange(req: IncomingMessage): Http1Exchange | undefined {
 /** A chunk the app wrote; once it called end(), Node sends nothing more, so nothing more is captured. */
 function tapResponse(exchange: Http1Exchange, chunk: unknown, encoding: unknown): void {
   if (chunk === null || chunk === undefined || exchange.ended || exchange.done) return;
+  // The socket is the one Node made (the request's own map), so this read stays cheap.
+  if (exchange.socket?.destroyed) exchange.lost = true;
   try {
     exchange.addResponseChunk(chunk, encoding);
   } catch (err) {

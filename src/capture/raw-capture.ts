@@ -22,6 +22,12 @@ export interface RawCapture {
   requestBody: CapturedBody | null;
   requestBodySize: number;
   requestBodyTruncated: boolean;
+  /**
+   * The request body was not all seen when the exchange ended (the client left mid-upload, or the
+   * app never read it all and Node discarded the rest). requestBodySize is then its Content-Length
+   * when the client declared one, and requestBodyTruncated is true.
+   */
+  requestBodyIncomplete: boolean;
   statusCode: number;
   statusMessage: string;
   /**

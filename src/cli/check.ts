@@ -182,6 +182,7 @@ async function sampleExchange(args: CheckArgs, config: Readonly<Config>): Promis
       requestBody: null,
       requestBodySize: 0,
       requestBodyTruncated: false,
+      requestBodyIncomplete: false,
       statusCode: 200,
       statusMessage: 'OK',
       responseHeaderBlock: null,

@@ -18,10 +18,11 @@ export interface BuildOptions {
   openapi?: string;
 }
 
+// The comment is written as ReadMe's own Node SDK (readmeio) writes it: the Node version without its "v".
 const CREATOR = {
   name: 'readme-metrics (node)',
   version,
-  comment: `${arch()}-${platform()}${release()}/${process.version}`,
+  comment: `${arch()}-${platform()}${release()}/${process.versions.node}`,
 };
 
 /**
@@ -92,6 +93,7 @@ export function buildLog(
     development: opts.development,
     request: { log: { version: '1.2', creator: CREATOR, entries: [entry] } },
   };
+  const incomplete = raw.requestBodyIncomplete ? (raw.aborted ? 'the client left' : 'the rest did not arrive in time') : undefined;
   const pd = postData(
     raw.requestBody,
     raw.requestBodySize,
@@ -99,6 +101,7 @@ export function buildLog(
     headerValue(requestHeaders, 'content-type'),
     headerValue(requestHeaders, 'content-encoding'),
     opts.maxBodySize,
+    incomplete,
   );
   if (pd instanceof Promise) {
     return pd.then((data) => {

@@ -6,7 +6,8 @@ import { decodeBody } from './body';
 /**
  * HAR postData for a request body; undefined when the request had none. The body is read as the app
  * reads it: Content-Encoding undone (bounded by maxBodySize), decoded by its charset. Synchronous but
- * for multipart bodies, whose parser streams: most logs never wait on a promise.
+ * for multipart bodies, whose parser streams: most logs never wait on a promise. `incomplete` says
+ * why a body never arrived whole, for its comment.
  */
 export function postData(
   body: CapturedBody | null,
@@ -15,6 +16,7 @@ export function postData(
   contentType: string | undefined,
   contentEncoding: string | undefined,
   maxBodySize: number,
+  incomplete?: string,
 ): PostData | undefined | Promise<PostData> {
   if (body === null || size === 0) return undefined;
   const fullType = contentType ?? '';
@@ -27,10 +29,10 @@ export function postData(
   if (!decoded.partial && mime === 'multipart/form-data') {
     return multipartParams(asBuffer(bytes), fullType).then(
       (params) => ({ ...out, params }),
-      () => withText(out, bytes, fullType, decoded.partial, size, decoded.codings).pd,
+      () => withText(out, bytes, fullType, decoded.partial, size, decoded.codings, incomplete).pd,
     );
   }
-  const { pd, readable } = withText(out, bytes, fullType, decoded.partial, size, decoded.codings);
+  const { pd, readable } = withText(out, bytes, fullType, decoded.partial, size, decoded.codings, incomplete);
   if (!decoded.partial && mime === 'application/x-www-form-urlencoded' && readable) {
     pd.params = [...new URLSearchParams(pd.text)].map(([name, value]) => ({ name, value }));
     delete pd.text;
@@ -46,13 +48,17 @@ function withText(
   partial: boolean,
   size: number,
   codings: string | undefined,
+  incomplete: string | undefined,
 ): { pd: PostData; readable: boolean } {
   const t = bodyText(body, contentType, partial);
   const pd: PostData = { ...out, text: t.text ?? '' };
   if (t.encoding) pd.encoding = t.encoding;
   let cut: string | undefined;
-  if (partial) {
-    cut = codings ? `truncated: the first ${t.kept} bytes of the decoded body are kept; ${size} bytes were sent (${codings})` : truncationComment(t.kept, size);
+  if (partial && codings) {
+    const why = incomplete ? `incomplete (${incomplete})` : 'truncated';
+    cut = `${why}: the first ${t.kept} bytes of the decoded body are kept; ${size} bytes were sent (${codings})`;
+  } else if (partial) {
+    cut = incomplete ? `incomplete (${incomplete}): ${t.kept} of ${size === t.kept ? 'an unknown number of' : size} bytes captured` : truncationComment(t.kept, size);
   }
   const comment = joinComments(cut, t.note);
   if (comment !== undefined) pd.comment = comment;

@@ -43,7 +43,16 @@ export function pageRef(url: string, route: string | undefined): string {
   const hostStart = url.indexOf('://') + 3;
   const pathStart = url.indexOf('/', hostStart);
   const origin = pathStart === -1 ? url : url.slice(0, pathStart);
-  return origin + (route.startsWith('/') ? route : `/${route}`);
+  return origin + escapeTemplate(route.startsWith('/') ? route : `/${route}`);
+}
+
+/**
+ * A template stays a path: `?` (optional parameters, `/:version?`) and `#` would start a query or a
+ * fragment, and URL parsers read `\` (`/:id(\\d+)`) as `/`. Percent-encoded as readmeio's url.format
+ * encodes `?` and `#`, so ReadMe reads the same pageref from both SDKs and decoding gives the template.
+ */
+function escapeTemplate(route: string): string {
+  return /[?#\\]/.test(route) ? route.replace(/[?#\\]/g, (c) => encodeURIComponent(c)) : route;
 }
 
 function firstValue(v: string | undefined): string | undefined {

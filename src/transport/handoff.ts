@@ -53,6 +53,7 @@ const REQUEST_TEXT = 128;
 const REQUEST_BYTES_BODY = 256;
 const RESPONSE_TEXT = 512;
 const RESPONSE_BYTES_BODY = 1024;
+const REQUEST_INCOMPLETE = 2048;
 
 // Longer pieces go through Buffer#write: its call costs about 150 ns whatever the length up to 1 KB,
 // the loop about 4 ns a character (measured on Node 20 with flat ASCII strings: 16 characters 70-94 against
@@ -89,6 +90,7 @@ export class CaptureBatch {
       (raw.encrypted ? ENCRYPTED : 0) |
       (raw.aborted ? ABORTED : 0) |
       (raw.requestBodyTruncated ? REQUEST_TRUNCATED : 0) |
+      (raw.requestBodyIncomplete ? REQUEST_INCOMPLETE : 0) |
       (raw.responseBodyTruncated ? RESPONSE_TRUNCATED : 0);
     const textAt = this.used;
     this.text(raw.id);
@@ -249,6 +251,7 @@ export function unpack(batch: PackedBatch): RawCapture[] {
       requestBody,
       requestBodySize: n[at + REQUEST_SIZE],
       requestBodyTruncated: (flags & REQUEST_TRUNCATED) !== 0,
+      requestBodyIncomplete: (flags & REQUEST_INCOMPLETE) !== 0,
       statusCode: n[at + STATUS],
       statusMessage,
       responseHeaderBlock,

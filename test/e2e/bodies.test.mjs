@@ -74,6 +74,9 @@ describe('bodies: what the log holds for every body shape', function () {
         expect(kept.length).to.be.within(CAP - 3, CAP);
         expect(kept.equals(full.subarray(0, kept.length))).to.equal(true);
         expect(e.response.content.comment).to.match(/^truncated/);
+        // The decoded length is unknown past the cap: size is the compressed bytes sent, as the README says.
+        expect(e.response.content.size).to.equal(got.body.length);
+        expect(e.response.content.comment).to.match(new RegExp(`${got.body.length} bytes were sent \\(gzip\\)$`));
       });
     });
   }

@@ -49,7 +49,8 @@ describe('core: node:http through the preload', function () {
     const { creator, version, entries } = log.request.log;
     expect(version).to.equal('1.2');
     expect(creator.name).to.equal('readme-metrics (node)');
-    expect(creator.comment).to.equal(`${process.arch}-${process.platform}${(await import('node:os')).release()}/${process.version}`);
+    // As ReadMe's own SDK (readmeio's construct-payload) writes it: the Node version without its "v".
+    expect(creator.comment).to.equal(`${process.arch}-${process.platform}${(await import('node:os')).release()}/${process.versions.node}`);
     const e = entries[0];
     expect(e.request.method).to.equal('GET');
     expect(e.request.url).to.equal(`http://127.0.0.1:${app.port}/json?a=1&b=two&b=three`);

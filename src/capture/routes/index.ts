@@ -1,18 +1,20 @@
 import { debug, errorMessage } from '../../debug';
+import { installExpressRoutes } from './express';
 import { installFastifyRoutes } from './fastify';
 import { installRequireHooks } from './require-hook';
 
 let installed = false;
 
 /**
- * Teaches capture the route template of frameworks that do not leave it on the raw request
- * (Express does: see exchange.ts). Installed once by the agent at start-up; every hook is lazy,
- * so an app that never loads a framework pays nothing for it.
+ * Teaches capture the route template of each framework, recorded when the framework resolves it.
+ * Installed once by the agent at start-up; every hook is lazy, so an app that never loads a framework
+ * pays nothing for it.
  */
 export function installRouteInstrumentation(): void {
   if (installed) return;
   installed = true;
   for (const [name, install] of [
+    ['express', installExpressRoutes],
     ['fastify', installFastifyRoutes],
     ['koa/hapi', installRequireHooks],
   ] as const) {
