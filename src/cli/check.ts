@@ -89,6 +89,7 @@ export async function runCheck(argv: string[], out: (line: string) => void = (l)
   }
   if (!config.apiKey) fail('no apiKey: set README_API_KEY or apiKey in the config file');
   checkDefinition(config.openapi, args.path, out, fail);
+  if (config.getUserByEmail) out(`• webhook: POST ${config.webhookPath} answered by getUserByEmail, ${webhookSecretSource(config)}`);
 
   const sample = await sampleExchange(args, config);
   out(`\nSample request: GET ${args.path} with ${args.headers.length ? args.headers.map(([n]) => n).join(', ') : 'no extra headers'}`);
@@ -118,6 +119,13 @@ export async function runCheck(argv: string[], out: (line: string) => void = (l)
   }
   out(failures ? `\n${failures} problem(s) found.` : '\nAll good.');
   return failures ? 1 : 0;
+}
+
+/** Where the webhook's signing secret will come from: unset, the webhook's calls are the app's. */
+function webhookSecretSource(config: Readonly<Config>): string {
+  if (config.webhookSecret) return 'signed with webhookSecret';
+  if (config.apiKey) return `signed with the project's secret, looked up at ${config.readmeApiUrl} with apiKey at the first call (or set README_WEBHOOK_SECRET)`;
+  return 'but no secret to check signatures: set README_WEBHOOK_SECRET (calls go to the app until then)';
 }
 
 /** The OpenAPI definition the SDK would use, and the template it gives the sample request's path. */

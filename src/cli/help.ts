@@ -43,6 +43,8 @@ Environment given to <command>:
   NODE_OPTIONS               yours, plus --require <register.js>
   README_METRICS_SERVER      the local collector
   README_BASE_LOG_URL        the dashboard (for x-documentation-url)
+  README_API_URL             the dashboard too: the project lookup answers a webhook secret for
+                             this session (yours, README_WEBHOOK_SECRET, still wins)
   README_API_KEY             a random token for this session, which the collector requires;
                              your own ReadMe key is never passed on (logs stay on this machine)
   README_DEVELOPMENT_MODE=true  README_BUFFER_LENGTH=1  README_FLUSH_INTERVAL=100

@@ -34,12 +34,14 @@ export async function startInspector(opts: InspectorOptions, log: (line: string)
 
 /**
  * The environment that points an app at the inspector. Its API key is the session's token, which the
- * collector requires on ingestion; the user's own ReadMe key is never handed on.
+ * collector requires on ingestion; the user's own ReadMe key is never handed on. The project lookup
+ * (the webhook secret) is the inspector's too: ReadMe would refuse the session token.
  */
 export function inspectorEnv(collector: Collector): Record<string, string> {
   return {
     README_METRICS_SERVER: collector.url,
     README_BASE_LOG_URL: collector.url,
+    README_API_URL: collector.url,
     README_API_KEY: collector.token,
     README_DEVELOPMENT_MODE: 'true',
     README_BUFFER_LENGTH: '1',

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { handleDashboard } from './dashboard';
-import { authority, newSessionToken, refusal } from './guard';
+import { authority, isProjectLookup, newSessionToken, newWebhookSecret, refusal } from './guard';
 import { IngestError, readLogs, validateLog } from './ingest';
 import { JsonlPersistence } from './persist';
 import { LogStore } from './store';
@@ -36,6 +36,8 @@ export interface Collector {
   port: number;
   /** The session token the app must send as its API key (README_API_KEY). */
   token: string;
+  /** The webhook secret the project lookup (GET /v1/) answers, so the app's webhook works in a session. */
+  webhookSecret: string;
   store: LogStore;
   server: Server;
   /** The most recent requests to /v1/request (at most MAX_POSTS), including refused ones; in memory for tests, never served. */
@@ -70,6 +72,7 @@ export async function startCollector(opts: CollectorOptions = {}): Promise<Colle
   const startedAt = Date.now();
   const hosts = new Set<string>();
   const token = opts.token || newSessionToken();
+  const webhookSecret = newWebhookSecret();
 
   let restored = 0;
   let detach: (() => void) | undefined;
@@ -115,6 +118,8 @@ export async function startCollector(opts: CollectorOptions = {}): Promise<Colle
         return send(res, status, { error: (err as Error).message });
       }
     }
+    // The app's key is the session token, which ReadMe would refuse: the project it looks up is this session.
+    if (isProjectLookup(req, path)) return send(res, 200, { name: 'readme-metrics inspector', baseUrl: url, jwtSecret: webhookSecret });
     if (opts.extraRoutes && (await opts.extraRoutes(req, res, store))) return;
     if (path === '/v1/request') return send(res, 405, { error: 'POST a JSON array of logs to /v1/request' });
     if (req.method === 'GET' && path === '/api/logs') return send(res, 200, store.all().map(({ seq, receivedAt, log }) => ({ seq, receivedAt, log })));
@@ -158,6 +163,7 @@ export async function startCollector(opts: CollectorOptions = {}): Promise<Colle
     url,
     port,
     token,
+    webhookSecret,
     store,
     server,
     posts,

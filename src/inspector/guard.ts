@@ -4,12 +4,13 @@ import type { IncomingMessage } from 'node:http';
 /**
  * Every request passes this one guard before any route, as the logs hold full bodies: its own Host
  * (a DNS-rebinding page sends another), its own origin for browsers, and on ingestion the session
- * token `dev` and `inspect` hand the app (a page's no-cors POST cannot set Authorization).
+ * token `dev` and `inspect` hand the app (a page's no-cors POST cannot set Authorization), also
+ * required on the project lookup, which answers the session's webhook secret.
  */
 export interface GuardOptions {
   /** `host:port` values the inspector answers to, lowercase, port always present. */
   hosts: ReadonlySet<string>;
-  /** POST /v1/request must carry `Authorization: Basic base64("<token>:")`, as the SDK sends its key. */
+  /** POST /v1/request and GET /v1/ must carry `Authorization: Basic base64("<token>:")`, as the SDK sends its key. */
   token: string;
 }
 
@@ -23,6 +24,11 @@ export function newSessionToken(): string {
   return `rdme_local_${randomBytes(16).toString('hex')}`;
 }
 
+/** The session's webhook secret: what a project lookup answers as its `jwtSecret`. */
+export function newWebhookSecret(): string {
+  return `rdme_local_whsec_${randomBytes(16).toString('hex')}`;
+}
+
 /** Why the request is refused, or undefined to let it through. */
 export function refusal(req: IncomingMessage, path: string, opts: GuardOptions): Refusal | undefined {
   if (!opts.hosts.has(authority(req.headers.host))) {
@@ -31,10 +37,19 @@ export function refusal(req: IncomingMessage, path: string, opts: GuardOptions):
   if (isCrossSite(req, opts.hosts) && !isPageNavigation(req, path)) {
     return { status: 403, reason: 'cross-site requests are refused: the inspector answers its own pages only' };
   }
-  if (req.method === 'POST' && path === '/v1/request' && !carriesToken(req.headers.authorization, opts.token)) {
+  if (needsToken(req, path) && !carriesToken(req.headers.authorization, opts.token)) {
     return { status: 401, reason: 'missing or wrong session token: start the app with the environment readme-metrics dev or inspect gives it' };
   }
   return undefined;
+}
+
+function needsToken(req: IncomingMessage, path: string): boolean {
+  return (req.method === 'POST' && path === '/v1/request') || isProjectLookup(req, path);
+}
+
+/** `GET {readmeApiUrl}/v1/`, as the SDK asks ReadMe for the project (its base URL and webhook secret). */
+export function isProjectLookup(req: IncomingMessage, path: string): boolean {
+  return req.method === 'GET' && (path === '/v1/' || path === '/v1');
 }
 
 /** Fetch Metadata when the browser sends it (every current one does), the Origin header otherwise. */

@@ -5,6 +5,12 @@ export const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 export type ExitSignal = (typeof SIGNALS)[number];
 
 /**
+ * A repeat this soon is the same signal delivered twice, not a second Ctrl-C: to the terminal's process
+ * group, then by a runner that passes it on (concurrently's tree-kill, readme-metrics dev under it).
+ */
+const ECHO_MS = 1_000;
+
+/**
  * SIGTERM/SIGINT when nobody else listens: `drain` delivers what was captured (bounded by its own
  * deadline), then the signal is raised again with our listener gone, so the process dies of it as it
  * would have without us. When anybody else listens, exiting is their decision: we do nothing here, and
@@ -14,6 +20,7 @@ export type ExitSignal = (typeof SIGNALS)[number];
 export function installSignalHandlers(drain: (signal: ExitSignal) => Promise<void>): void {
   for (const signal of SIGNALS) {
     let draining = false;
+    let drainStarted = 0;
     const raise = (): void => {
       removeHiddenListener(signal, onSignal);
       process.kill(process.pid, signal);
@@ -23,8 +30,12 @@ export function installSignalHandlers(drain: (signal: ExitSignal) => Promise<voi
       // removed as it is called, and counting later would miss it and kill an app mid-shutdown.
       if (process.listenerCount(signal) > 0) return;
       // A second Ctrl-C while we deliver: the user wants it gone now, as it would be without us.
-      if (draining) return raise();
+      if (draining) {
+        if (performance.now() - drainStarted >= ECHO_MS) return raise();
+        return debug(`${signal} again within ${ECHO_MS} ms: the same one delivered twice, still flushing`);
+      }
       draining = true;
+      drainStarted = performance.now();
       debug(`${signal}: flushing before exit`);
       let drained: Promise<void>;
       try {

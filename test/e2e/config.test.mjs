@@ -245,6 +245,22 @@ describe('readme-metrics check', function () {
     expect(log.group.label).to.equal('Owlbert');
   });
 
+  it('says where the webhook of getUserByEmail gets its signing secret', async () => {
+    const check = (env) => run(process.execPath, [bin, 'check', '--no-send'], { cwd: configDir('webhook'), env: { PATH: process.env.PATH, ...env } }).then((r) => r.stdout);
+    const line = (stdout) => stdout.split('\n').find((l) => l.startsWith('• webhook:'));
+    expect(line(await check({ README_API_KEY: 'rdme_check_9876' }))).to.equal(
+      "• webhook: POST /readme-webhook answered by getUserByEmail, signed with the project's secret, looked up at https://dash.readme.com/api with apiKey at the first call (or set README_WEBHOOK_SECRET)",
+    );
+    expect(line(await check({ README_API_KEY: 'rdme_check_9876', README_WEBHOOK_SECRET: 'whsec_x', README_WEBHOOK_PATH: '/hooks/readme' }))).to.equal(
+      '• webhook: POST /hooks/readme answered by getUserByEmail, signed with webhookSecret',
+    );
+    const noKey = await run(process.execPath, [bin, 'check', '--no-send'], { cwd: configDir('webhook'), env: { PATH: process.env.PATH } }).catch((e) => e);
+    expect(line(noKey.stdout)).to.include('no secret to check signatures: set README_WEBHOOK_SECRET');
+    // Without getUserByEmail, nothing is said about a webhook.
+    const plain = await run(process.execPath, [bin, 'check', '--no-send'], { cwd: configDir('ts-async'), env: { PATH: process.env.PATH, README_API_KEY: 'k' } });
+    expect(line(plain.stdout)).to.equal(undefined);
+  });
+
   it('exits non-zero and says why when the key is missing or the server refuses', async () => {
     const err = await run(process.execPath, [bin, 'check'], { env: { PATH: process.env.PATH, README_METRICS_SERVER: collector.url }, cwd: ROOT }).catch((e) => e);
     expect(err.code).to.equal(1);

@@ -130,6 +130,28 @@ describe('readme-metrics CLI', () => {
       expect(run.out.stderr).not.to.match(/ended by/);
     });
 
+    it('answers the webhook of a config file’s getUserByEmail with the session’s secret, asking ReadMe nothing', async () => {
+      // examples/readme-metrics.config.ts defines getUserByEmail; no README_WEBHOOK_SECRET is set, and
+      // the secret used to be looked up at ReadMe with the session token (refused: the webhook was the app's).
+      const run = track(cli(['dev', '--port', '0', '--', process.execPath, 'api.mjs'], { cwd: EXAMPLES, env: { PORT: '0', README_API_KEY: USER_KEY, README_API_URL: 'http://127.0.0.1:9/unreachable' } }));
+      const dashboard = await dashboardOf(run);
+      const api = `http://127.0.0.1:${(await run.waitFor(/listening (\d+)/, 'stdout'))[1]}`;
+
+      // The setup page's self-test signs a call as ReadMe would: verified, with the consumer's key.
+      const test = await request(`${api}/webhook-test?email=owlbert%40example.com`);
+      expect(test.status).to.equal(200);
+      const answer = JSON.parse(test.body);
+      expect(answer.webhookError, JSON.stringify(answer)).to.equal(undefined);
+      expect(answer.user).to.include({ email: 'owlbert@example.com', name: 'Owlbert Inc.' });
+      expect(answer.user.keys.map((k) => k.apiKey)).to.deep.equal([OWL]);
+      // Unsigned, the official error; and the lookup hands its secret to the session's token only.
+      const unsigned = await request(`${api}/readme-webhook`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"email":"owlbert@example.com"}' });
+      expect([unsigned.status, JSON.parse(unsigned.body)]).to.deep.equal([400, { error: 'Missing Signature' }]);
+      expect((await request(`${dashboard}/v1/`)).status).to.equal(401);
+      expect((await request(`${dashboard}/v1/`, { headers: { authorization: `Basic ${Buffer.from(`${USER_KEY}:`).toString('base64')}` } })).status).to.equal(401);
+      expect(run.out.stderr).not.to.include('no webhook secret');
+    });
+
     it('gives the command the preload and the inspector environment, keeping the user’s but not their ReadMe key', async () => {
       const script = `console.log(JSON.stringify(process.env)); process.exit(3)`;
       const run = track(
