@@ -104,7 +104,7 @@ export class Agent {
   private async flushUntilQuiet(deadline: number): Promise<void> {
     do {
       this.dirty = false;
-      await this.flush(Math.max(1, deadline - Date.now())).catch(() => {});
+      await this.flush(Math.max(1, deadline - Date.now()), true).catch(() => {});
     } while (this.dirty && Date.now() < deadline);
   }
 
@@ -251,11 +251,12 @@ export class Agent {
   }
 
   /** Resolves by its deadline whatever waits: the config file, grouping functions, the Metrics API. */
-  async flush(timeoutMs = DEFAULT_FLUSH_TIMEOUT_MS): Promise<Stats> {
+  /** `final`: the process is ending (a signal we handle), so the Metrics API gets no back-off. */
+  async flush(timeoutMs = DEFAULT_FLUSH_TIMEOUT_MS, final = false): Promise<Stats> {
     const deadline = Date.now() + timeoutMs;
     if (!(await beforeDeadline(this.ready, deadline))) return this.stats();
     await this.groupings.settled(deadline);
-    return this.sink ? this.withOwnCounts(await this.sink.flush(Math.max(1, deadline - Date.now()))) : this.stats();
+    return this.sink ? this.withOwnCounts(await this.sink.flush(Math.max(1, deadline - Date.now()), final)) : this.stats();
   }
 
   async shutdown(timeoutMs = DEFAULT_FLUSH_TIMEOUT_MS): Promise<Stats> {

@@ -7,7 +7,8 @@ export type ToWorker =
    * bytes: the batch's size as the app's thread counted it, added to the shared progress once handled.
    */
   | { type: 'captures'; batch: PackedBatch; sentAt: number; timed: boolean; bytes: number }
-  | { type: 'flush'; id: number; timeoutMs: number }
+  /** final: the process is ending (a signal), see Pipeline.flush. */
+  | { type: 'flush'; id: number; timeoutMs: number; final: boolean }
   /**
    * The process is exiting and the app's thread is blocked on `done` (Atomics.wait): queue `logs` and
    * the logs of `bodies` (request bodies of a batch that was being sent; both from the app's thread in

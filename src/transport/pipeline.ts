@@ -290,8 +290,12 @@ export class Pipeline {
     return n;
   }
 
-  /** Resolves when everything queued so far was sent (or failed), or at the deadline. */
-  async flush(timeoutMs = 5_000): Promise<Stats> {
+  /**
+   * Resolves when everything queued so far was sent (or failed), or at the deadline. `final`: the
+   * process is ending, so retries from now on do not back off.
+   */
+  async flush(timeoutMs = 5_000, final = false): Promise<Stats> {
+    if (final) this.sender.hurry = true;
     const work = (async () => {
       while (this.building.size > 0) await Promise.all([...this.building]);
       if (this.timer) {

@@ -11,7 +11,8 @@ import { emptyStats, type PipelineSettings, type Stats } from './settings';
 /** Where the main thread hands finished captures: the worker, or the pipeline in-process. */
 export interface Sink {
   submit(raw: RawCapture): void;
-  flush(timeoutMs: number): Promise<Stats>;
+  /** final: the process is ending, so the Metrics API gets no back-off between retries. */
+  flush(timeoutMs: number, final?: boolean): Promise<Stats>;
   /** On 'exit': delivers what is still waiting, blocking the app's thread up to timeoutMs. */
   flushBeforeExit(timeoutMs: number): void;
   stats(): Stats;
@@ -50,8 +51,8 @@ class InProcessSink implements Sink {
   submit(raw: RawCapture): void {
     this.pipeline.add(raw);
   }
-  flush(timeoutMs: number): Promise<Stats> {
-    return this.pipeline.flush(timeoutMs);
+  flush(timeoutMs: number, final = false): Promise<Stats> {
+    return this.pipeline.flush(timeoutMs, final);
   }
   /** This thread's event loop will not run again: a worker started now sends the queue while we wait. */
   flushBeforeExit(timeoutMs: number): void {
@@ -205,8 +206,8 @@ class WorkerSink implements Sink {
     }
   }
 
-  flush(timeoutMs: number): Promise<Stats> {
-    if (this.fallback) return this.fallback.flush(timeoutMs).then((s) => this.withDrops(s));
+  flush(timeoutMs: number, final = false): Promise<Stats> {
+    if (this.fallback) return this.fallback.flush(timeoutMs, final).then((s) => this.withDrops(s));
     this.handOff(false);
     const id = this.nextFlushId++;
     // Referenced while we wait, so a flush on beforeExit keeps the process alive until it is done.
@@ -221,7 +222,7 @@ class WorkerSink implements Sink {
         clearTimeout(timer);
         resolve(this.withDrops(s));
       });
-      this.worker.postMessage({ type: 'flush', id, timeoutMs });
+      this.worker.postMessage({ type: 'flush', id, timeoutMs, final } satisfies ToWorker);
     });
   }
 

@@ -44,7 +44,7 @@ port.on('message', (msg: ToWorker) => {
       Atomics.add(progress, HANDLED_BYTES, msg.bytes);
     }
   } else if (msg.type === 'flush') {
-    pipeline.flush(msg.timeoutMs).then(
+    pipeline.flush(msg.timeoutMs, msg.final).then(
       (stats) => port.postMessage({ type: 'flushed', id: msg.id, stats, handled: counted() }),
       () => port.postMessage({ type: 'flushed', id: msg.id, stats: pipeline.stats, handled: counted() }),
     );
@@ -56,7 +56,7 @@ port.on('message', (msg: ToWorker) => {
     try {
       for (const body of msg.bodies) for (const log of logsOfBody(body)) pipeline.addBuilt(log);
       for (const log of msg.logs) pipeline.addBuilt(log);
-      pipeline.flush(msg.timeoutMs).then(done, done);
+      pipeline.flush(msg.timeoutMs, true).then(done, done);
     } catch {
       done();
     }
