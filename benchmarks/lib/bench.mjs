@@ -57,7 +57,8 @@ export async function main(scenarios, argv = process.argv.slice(2)) {
   // Both SDKs cache the base-URL lookup on disk: start every run cold, the same for both.
   rmSync(join(OUTPUT, 'cache'), { recursive: true, force: true });
 
-  const pairs = opts.sideBySide ? variants.filter((v) => v.baseline && variants.some((b) => b.name === v.baseline)) : [];
+  // The @1core rows have no side-by-side run: it shares the event loop's core, which they measure already.
+  const pairs = opts.sideBySide ? variants.filter((v) => v.baseline && !v.pinMode && variants.some((b) => b.name === v.baseline)) : [];
   const perRow = opts.warmup + opts.duration + (opts.rate > 0 ? RATE_SETTLE_S + opts.rateDuration : 0) + 3;
   const total = picked.length * variants.length * opts.rounds;
   const pairRuns = picked.length * pairs.length * opts.rounds;

@@ -52,6 +52,7 @@ export function summarize(rounds, scenarios, variants) {
         sameCorePerRound: paired.map((r) => round(r.result.ratio, 3)),
         p99Added: null,
         rateP99Added: null,
+        addedUs: null,
       };
       byVariant.set(variant.name, row);
       rows.push(row);
@@ -62,6 +63,8 @@ export function summarize(rounds, scenarios, variants) {
       if (base.rps && row.rps !== null) row.ratio = round(row.rps / base.rps, 3);
       if (base.p99 !== null && row.p99 !== null) row.p99Added = round(row.p99 - base.p99, 2);
       if (base.rateP99 !== null && row.rateP99 !== null) row.rateP99Added = round(row.rateP99 - base.rateP99, 2);
+      // What a log costs in all: CPU of every thread of the app per request, over the baseline's.
+      if ([row.loopUs, row.otherUs, base.loopUs, base.otherUs].every((x) => x !== null)) row.addedUs = round(row.loopUs + row.otherUs - base.loopUs - base.otherUs, 1);
     }
   }
   return rows;
@@ -80,6 +83,7 @@ const COLUMNS = [
   ['+p99 @rate', (r) => (r.rateP99Added === null ? (r.baseline && r.rate ? '?' : '') : signed(r.rateP99Added))],
   ['loop µs/req', (r) => fmt(r.loopUs, 1)],
   ['other µs/req', (r) => fmt(r.otherUs, 1)],
+  ['µs/log', (r) => (r.addedUs === null ? (r.baseline ? '?' : '') : signed(r.addedUs))],
   ['peak RSS MB', (r) => fmt(r.peakRssMB, 1)],
   ['logs delivered', (r) => (r.deliveredPct === null ? '' : `${fmt(r.deliveredPct, 2)}% (${r.delivered}/${r.served})`)],
   ['w/o bodies', (r) => (r.shed === null ? '' : String(r.shed))],

@@ -8,7 +8,7 @@ import { controlStats, OUTPUT, startServer } from './server.mjs';
 import { loadSpec, runLoad } from './load.mjs';
 import { pinEventLoop } from './cpu.mjs';
 import { cpuPerRequest, threadTicks } from './threads.mjs';
-import { isInstrumented } from './variants.mjs';
+import { isInstrumented, planFor } from './variants.mjs';
 
 /** How long delivery may keep trickling in after the load stops (flush interval, timeouts, retries). */
 const SETTLE_QUIET_MS = 3_000;
@@ -82,7 +82,8 @@ export async function measuredLoad(server, spec, plan) {
   return { load, cpu: cpuPerRequest(server.pid, before, after, load.answered) };
 }
 
-export async function runRow({ scenario, variant, opts, plan }) {
+export async function runRow({ scenario, variant, opts, plan: runPlan }) {
+  const plan = planFor(runPlan, variant);
   const app = await startApp(variant, plan);
   const { server, sink } = app;
   try {

@@ -47,7 +47,24 @@ export const VARIANTS = [
   },
 ];
 
+// The same apps with the whole process (SDK worker included) on the server CPU, whatever --pin-mode says:
+// what an app confined to one core (a container limited to one CPU) pays for everything the SDK does.
+const ONE_CORE = ['http', 'http+sdk', 'express', 'express+sdk'];
+for (const name of ONE_CORE) {
+  const v = VARIANTS.find((x) => x.name === name);
+  VARIANTS.push({
+    ...v,
+    name: `${name}@1core`,
+    title: `${v.title}; the whole process on one core`,
+    ...(v.baseline ? { baseline: `${v.baseline}@1core` } : {}),
+    pinMode: 'process',
+  });
+}
+
 export const isInstrumented = (v) => Boolean(v.sdk || v.readmeio);
+
+/** The pinning plan for a variant: its own pin mode (the @1core rows), else the run's. */
+export const planFor = (plan, v) => (plan.enabled && v.pinMode && v.pinMode !== plan.mode ? { ...plan, mode: v.pinMode } : plan);
 
 /**
  * --only: names of scenarios and/or variants. Variants a selected row is compared with are added,

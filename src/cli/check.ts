@@ -108,7 +108,7 @@ export async function runCheck(argv: string[], out: (line: string) => void = (l)
     try {
       const log = await buildLog(sample.raw, caller ?? { apiKey: 'readme-metrics-check', label: 'readme-metrics check' }, { ...config, development: true });
       createRedactor(config)(log);
-      const res = await client.send(await client.encode(JSON.stringify([log]), config.compression === 'gzip'));
+      const res = await client.send(await client.encode(Buffer.from(JSON.stringify([log])), config.compression === 'gzip'));
       if (res.status >= 200 && res.status < 300) out(`✔ test log sent to ${config.metricsServer}: HTTP ${res.status}`);
       else fail(`${config.metricsServer} answered HTTP ${res.status}: ${res.body.slice(0, 300)}`);
     } catch (err) {

@@ -36,9 +36,13 @@ export class MetricsClient {
     this.dispatcher = new Agent({ connections: 4, keepAliveTimeout: 10_000, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connectTimeout: timeoutMs });
   }
 
-  /** The request body for a JSON array, encoded once however many attempts it takes to send. */
-  async encode(json: string, gzipIt: boolean): Promise<Payload> {
-    if (!gzipIt) return { bytes: Buffer.from(json), gzip: false };
+  /**
+   * The request body for a JSON array's bytes, encoded once however many attempts it takes to send.
+   * Inline gzip reads `json` before this returns, so it may be a view of a buffer reused afterwards;
+   * otherwise `json` must stay unchanged (plain JSON is sent as is).
+   */
+  async encode(json: Buffer, gzipIt: boolean): Promise<Payload> {
+    if (!gzipIt) return { bytes: json, gzip: false };
     return { bytes: this.compressInline ? gzipSync(json, GZIP) : await gzipAsync(json, GZIP), gzip: true };
   }
 

@@ -8,6 +8,7 @@ import { createRedactor } from '../redact';
 import { BASE_URL_TTL_MS, readCachedBaseUrl, writeCachedBaseUrl } from './base-url';
 import { MetricsClient } from './client';
 import { DropCounter, ShedCounter, dropTotal } from './drops';
+import { LogQueue } from './log-queue';
 import { Sender } from './sender';
 import { emptyStats, type PipelineSettings, type Stats } from './settings';
 
@@ -20,7 +21,7 @@ const SHED_FOR_QUEUE = "bodies left out: the SDK's queue was over half full (the
 // bufferLength says when to send; a backlog (fast APIs, a slow Metrics API) goes out in larger
 // batches, but never in one unbounded body.
 const MAX_BATCH_LOGS = 1_000;
-const MAX_BATCH_CHARS = 4 * 1024 * 1024;
+const MAX_BATCH_BYTES = 4 * 1024 * 1024;
 // Sends start at least this far apart while the queue is below a batch's bound. A send has a fixed
 // cost (a compressor, a request, its response, and code that runs too rarely to be optimized) of a
 // few hundred microseconds: at thousands of requests a second, batches of bufferLength would spend
@@ -37,8 +38,8 @@ export interface PipelineEvents {
 }
 
 /**
- * Raw captures in, batches to the Metrics API out: builds the HAR log, redacts it, serializes it once,
- * keeps it in a queue bounded by entries and bytes (past half of them, without bodies), and hands
+ * Raw captures in, batches to the Metrics API out: builds the HAR log, redacts it, serializes it once
+ * into the queue's bytes (bounded by entries and bytes; past half of them, without bodies), and hands
  * batches to the Sender: one call at a time, up to MAX_IN_FLIGHT while a backlog fills whole batches.
  * Runs in the worker by default, on the main thread with backgroundWorkerMode: false.
  */
@@ -46,8 +47,7 @@ export class Pipeline {
   readonly stats: Stats = emptyStats();
   private readonly client: MetricsClient;
   private readonly redact: ReturnType<typeof createRedactor>;
-  private queue: string[] = [];
-  private queueBytes = 0;
+  private readonly queue = new LogQueue();
   private building = new Set<Promise<void>>();
   private readonly sends = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | null = null;
@@ -57,8 +57,8 @@ export class Pipeline {
   private readonly queueFull: DropCounter;
   private readonly queueHigh: ShedCounter;
   private readonly sender: Sender;
-  /** The batches being sent: their logs until encoded, then their request bodies (see takeUnsent). */
-  private readonly inFlight = new Set<{ logs: string[]; body: Buffer | null }>();
+  /** The batches being sent: their JSON until encoded (when it has bytes of its own), then their request bodies (see takeUnsent). */
+  private readonly inFlight = new Set<{ json: Buffer | null; body: Buffer | null }>();
 
   constructor(
     private readonly settings: PipelineSettings,
@@ -105,7 +105,7 @@ export class Pipeline {
     // A full queue (the Metrics API down or slow) drops the log before it is built: during an outage
     // the worker would otherwise build, redact and serialize every request only to throw it away,
     // a steady stream of garbage that grows its heap.
-    // Every log is at least one character, so this is the bound enqueue() applies to any log.
+    // Every log is at least one byte, so this is the bound enqueue() applies to any log.
     if (this.overflows(1)) return this.dropOne();
     try {
       const shed = this.pastHighWater() && hasBody(raw);
@@ -157,16 +157,13 @@ export class Pipeline {
    * have arrived already; their logs keep their _id, so a second copy is recognizable as one.
    */
   takeUnsent(): { logs: string[]; bodies: Buffer[] } {
-    const logs: string[] = [];
     const bodies: Buffer[] = [];
     for (const flight of this.inFlight) {
-      if (flight.body) bodies.push(flight.body);
-      else logs.push(...flight.logs);
+      const bytes = flight.body ?? flight.json;
+      if (bytes) bodies.push(bytes);
     }
-    logs.push(...this.queue);
+    const logs = this.queue.takeAll();
     this.inFlight.clear();
-    this.queue = [];
-    this.queueBytes = 0;
     this.stats.pending = 0;
     return { logs, bodies };
   }
@@ -176,25 +173,23 @@ export class Pipeline {
     warnOnce('build', `could not build a log (${errorMessage(err)}); that request was not logged`);
   }
 
-  /** Whether one more log of `chars` characters would pass the queue's bound on entries or bytes. */
-  private overflows(chars: number): boolean {
-    return this.queue.length >= this.settings.maxQueueEntries || this.queueBytes + chars > this.settings.maxQueueBytes;
+  /** Whether one more log of `bytes` bytes would pass the queue's bound on entries or bytes. */
+  private overflows(bytes: number): boolean {
+    return this.queue.length >= this.settings.maxQueueEntries || this.queue.bytes + bytes > this.settings.maxQueueBytes;
   }
 
   /** Past the high-water mark: new logs go without their bodies. */
   private pastHighWater(): boolean {
     const { maxQueueEntries, maxQueueBytes } = this.settings;
-    return this.queue.length >= maxQueueEntries * HIGH_WATER || this.queueBytes >= maxQueueBytes * HIGH_WATER;
+    return this.queue.length >= maxQueueEntries * HIGH_WATER || this.queue.bytes >= maxQueueBytes * HIGH_WATER;
   }
 
   /** Queues a log's JSON; false when it was dropped. */
   private enqueue(json: string): boolean {
-    if (this.overflows(json.length)) {
+    if (this.overflows(1) || !this.queue.push(json, this.settings.maxQueueBytes)) {
       this.dropOne();
       return false;
     }
-    this.queue.push(json);
-    this.queueBytes += json.length;
     this.stats.queued++;
     this.stats.pending = this.queue.length;
     // A whole batch goes out at once: a worker that was starved of CPU handles its backlog of handoffs
@@ -253,15 +248,20 @@ export class Pipeline {
       const wait = Math.max(this.sender.pausedUntil - now, backlog ? 0 : this.lastSendAt + SEND_SPACING_MS - now);
       if (wait > 0) return this.arm(wait);
       this.lastSendAt = now;
-      const batch = this.queue.splice(0, this.batchSize());
-      for (const j of batch) this.queueBytes -= j.length;
+      const count = this.batchSize();
+      // In the worker, gzip reads the batch before sendBatch() returns: a view of the queue's bytes is
+      // enough. Otherwise (plain JSON, or gzip in libuv's pool) the body needs bytes of its own.
+      const inline = !this.onAppThread && this.sender.compressing;
+      const json = this.queue.take(count, !inline);
       this.stats.pending = this.queue.length;
-      const count = batch.length;
-      const flight = { logs: batch, body: null as Buffer | null };
+      const flight = { json: inline ? null : json, body: null as Buffer | null };
       this.inFlight.add(flight);
       // sendBatch() counts every outcome itself; this only keeps a bug of ours from losing count.
       const sent = this.sender
-        .sendBatch(batch, (payload) => (flight.body = payload.bytes))
+        .sendBatch(json, count, (payload) => {
+          flight.body = payload.bytes;
+          flight.json = null;
+        })
         .catch((err: unknown) => this.sender.failed(count, `internal error: ${errorMessage(err)}`));
       const p: Promise<void> = sent.finally(() => {
         this.inFlight.delete(flight);
@@ -275,16 +275,14 @@ export class Pipeline {
 
   /** A backlog: the queue holds at least one batch at its bound, so waiting would only let it grow. */
   private fillsABatch(): boolean {
-    return this.queue.length >= MAX_BATCH_LOGS || this.queueBytes >= MAX_BATCH_CHARS;
+    return this.queue.length >= MAX_BATCH_LOGS || this.queue.bytes >= MAX_BATCH_BYTES;
   }
 
   private batchSize(): number {
     const min = this.settings.bufferLength;
     let n = 0;
-    let chars = 0;
     while (n < this.queue.length && n < MAX_BATCH_LOGS) {
-      chars += this.queue[n].length;
-      if (n >= min && chars > MAX_BATCH_CHARS) break;
+      if (n >= min && this.queue.bytesOfFirst(n + 1) > MAX_BATCH_BYTES) break;
       n++;
     }
     return n;

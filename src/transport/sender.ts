@@ -46,24 +46,28 @@ export class Sender {
     this.tooLarge = new ShedCounter('the Metrics API refused them as too large (HTTP 413)', totals);
   }
 
+  /** Whether batches are gzipped now (until the Metrics API refuses it). */
+  get compressing(): boolean {
+    return this.gzip;
+  }
+
   /**
-   * Encodes and sends one batch of serialized logs; every outcome is counted in stats. `encoded` sees
-   * the request body once it exists, so it can still be sent by another thread if the process exits.
+   * Encodes and sends one batch, `json` (the bytes of a JSON array of `count` logs); every outcome is
+   * counted in stats. `encoded` sees the request body once it exists, so it can still be sent by another
+   * thread if the process exits. With inline gzip, `json` is read before this returns (see encode()).
    */
-  async sendBatch(batch: string[], encoded?: (payload: Payload) => void): Promise<void> {
-    const count = batch.length;
-    // Encoded once: retries resend the same bytes, and neither the logs nor their joined JSON
-    // (megabytes when a backlog goes out) stay alive through the backoff.
+  async sendBatch(json: Buffer, count: number, encoded?: (payload: Payload) => void): Promise<void> {
+    // Encoded once: retries resend the same bytes, and the uncompressed JSON (megabytes when a
+    // backlog goes out) does not stay alive through the backoff.
     let payload: Payload;
     try {
-      payload = await this.client.encode(`[${batch.join(',')}]`, this.gzip);
+      payload = await this.client.encode(json, this.gzip);
     } catch (err) {
       this.stats.failed += count;
       warnOnce('compress', `could not compress ${count} log(s): ${errorMessage(err)} (shown once)`);
       return;
     }
     encoded?.(payload);
-    batch.length = 0;
     await this.deliver(payload, count, false);
   }
 
@@ -127,7 +131,7 @@ export class Sender {
   private async split(payload: Payload, count: number): Promise<void> {
     let logs: MetricsLog[];
     try {
-      logs = JSON.parse(await jsonOf(payload)) as MetricsLog[];
+      logs = JSON.parse((await jsonOf(payload)).toString('utf8')) as MetricsLog[];
     } catch (err) {
       return this.failed(count, `HTTP 413, and the batch could not be split (${errorMessage(err)})`);
     }
@@ -135,7 +139,7 @@ export class Sender {
       withoutBodies(logs[0], SHED_FOR_SIZE);
       this.tooLarge.shed(1);
       this.stats.shed = this.tooLarge.total;
-      return this.deliver(await this.client.encode(JSON.stringify(logs), this.gzip), 1, true);
+      return this.deliver(await this.client.encode(Buffer.from(JSON.stringify(logs)), this.gzip), 1, true);
     }
     debug(`HTTP 413 for ${logs.length} log(s): sending them in two halves`);
     const mid = Math.ceil(logs.length / 2);
@@ -144,7 +148,7 @@ export class Sender {
         this.stats.failed += half.length;
         continue;
       }
-      await this.deliver(await this.client.encode(JSON.stringify(half), this.gzip), half.length, false);
+      await this.deliver(await this.client.encode(Buffer.from(JSON.stringify(half)), this.gzip), half.length, false);
     }
   }
 }
@@ -154,9 +158,9 @@ function refusesGzip(status: number, body: string): boolean {
   return status === 415 || (status === 400 && /gzip|encod|compress/i.test(body));
 }
 
-/** A payload's JSON text, decompressed if need be. */
-async function jsonOf(payload: Payload): Promise<string> {
-  return (payload.gzip ? await gunzipAsync(payload.bytes) : payload.bytes).toString('utf8');
+/** A payload's JSON bytes, decompressed if need be. */
+async function jsonOf(payload: Payload): Promise<Buffer> {
+  return payload.gzip ? await gunzipAsync(payload.bytes) : payload.bytes;
 }
 
 /** An answer's text as it may appear in a warning: one line, no control characters. */
