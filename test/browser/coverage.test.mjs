@@ -5,13 +5,11 @@
 /* global document -- used inside page.waitForFunction callbacks */
 import { validate } from '@readme/openapi-parser';
 import { expect } from 'chai';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { runTraffic } from '../../examples/traffic.mjs';
 import { ROOT, request } from '../helpers/harness.mjs';
-import { CHROMIUM, describeWithChromium } from './chromium.mjs';
+import { describeWithChromium, openPage } from './chromium.mjs';
 import { startDevExample } from './dev-server.mjs';
 
 const SHOTS = join(ROOT, 'test-output', 'screenshots');
@@ -19,9 +17,8 @@ const SHOTS = join(ROOT, 'test-output', 'screenshots');
 describeWithChromium('inspector coverage view (browser)', function () {
   this.timeout(30_000);
   let dev;
-  let context;
   let page;
-  let profile;
+  let browserPage;
   const pageErrors = [];
 
   before(async function () {
@@ -29,24 +26,13 @@ describeWithChromium('inspector coverage view (browser)', function () {
     dev = await startDevExample();
     // Every scenario of the demo's traffic once (it sends each one first), so the run is the same every time.
     await runTraffic(dev.api, { count: 18, concurrency: 3 });
-    profile = mkdtempSync(join(tmpdir(), 'readme-metrics-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      acceptDownloads: true,
-      viewport: { width: 1440, height: 900 },
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    page.on('console', (msg) => msg.type() === 'error' && pageErrors.push(msg.text()));
+    browserPage = await openPage(pageErrors);
+    ({ page } = browserPage);
   });
 
   after(async () => {
-    await context?.close();
+    await browserPage?.close();
     await dev?.stop();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   afterEach(() => expect(pageErrors, 'errors in the page').to.deep.equal([]));

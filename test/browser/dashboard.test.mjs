@@ -7,14 +7,13 @@
 /* global document, window -- used inside page.evaluate / waitForFunction callbacks */
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { runTraffic } from '../../examples/traffic.mjs';
 import { ROOT, request } from '../helpers/harness.mjs';
-import { CHROMIUM, describeWithChromium } from './chromium.mjs';
+import { CHROMIUM, describeWithChromium, openPage } from './chromium.mjs';
 import { startDevExample } from './dev-server.mjs';
 
 const SHOTS = join(ROOT, 'test-output', 'screenshots');
@@ -29,7 +28,7 @@ describeWithChromium('inspector dashboard (browser)', function () {
   let dev;
   let context;
   let page;
-  let profile;
+  let browserPage;
   const pageErrors = [];
 
   /** The collector's own view, to check the page against. */
@@ -48,25 +47,13 @@ describeWithChromium('inspector dashboard (browser)', function () {
   before(async function () {
     mkdirSync(SHOTS, { recursive: true });
     dev = await startDevExample();
-    profile = mkdtempSync(join(tmpdir(), 'readme-metrics-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      acceptDownloads: true,
-      viewport: { width: 1440, height: 900 },
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    // Content-Security-Policy violations and failed loads show up as console errors.
-    page.on('console', (msg) => msg.type() === 'error' && pageErrors.push(msg.text()));
+    browserPage = await openPage(pageErrors);
+    ({ context, page } = browserPage);
   });
 
   after(async () => {
-    await context?.close();
+    await browserPage?.close();
     await dev?.stop();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   afterEach(() => {
