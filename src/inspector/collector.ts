@@ -138,6 +138,7 @@ export async function startCollector(opts: CollectorOptions = {}): Promise<Colle
       maxEntries: store.maxEntries,
       size: store.size,
       evicted: store.evicted,
+      duplicates: store.duplicates,
       persistFile: opts.persistFile,
       ingestUrl: `${url}/v1/request`,
     };

@@ -8,7 +8,8 @@ export interface StoredLog {
 }
 
 /**
- * The most recent logs, bounded: the oldest are evicted first.
+ * The most recent logs, bounded: the oldest are evicted first. One per _id: a batch the SDK sent again
+ * after a call timed out (the first copy arrived, its answer did not) is not shown or counted twice.
  * Emits 'log' (StoredLog) for each new one and 'clear' when emptied.
  */
 export class LogStore extends EventEmitter {
@@ -16,6 +17,8 @@ export class LogStore extends EventEmitter {
   private byId = new Map<string, StoredLog>();
   private seq = 0;
   evicted = 0;
+  /** Copies of a log already held (same _id) that were not stored again. */
+  duplicates = 0;
 
   constructor(readonly maxEntries = 5_000) {
     super();
@@ -24,6 +27,8 @@ export class LogStore extends EventEmitter {
   }
 
   add(log: Record<string, unknown>, receivedAt = Date.now()): StoredLog {
+    const held = this.copyOf(log);
+    if (held) return held;
     const stored = this.push(log, receivedAt);
     this.emit('log', stored);
     return stored;
@@ -31,7 +36,14 @@ export class LogStore extends EventEmitter {
 
   /** Puts back logs kept from an earlier run without announcing them as new. */
   restore(items: Iterable<{ log: Record<string, unknown>; receivedAt: number }>): void {
-    for (const item of items) this.push(item.log, item.receivedAt);
+    for (const item of items) if (!this.copyOf(item.log)) this.push(item.log, item.receivedAt);
+  }
+
+  /** The log already held with this one's _id, counted as a duplicate; undefined for a new log. */
+  private copyOf(log: Record<string, unknown>): StoredLog | undefined {
+    const held = typeof log._id === 'string' ? this.byId.get(log._id) : undefined;
+    if (held) this.duplicates++;
+    return held;
   }
 
   all(): readonly StoredLog[] {

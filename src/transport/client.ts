@@ -9,6 +9,7 @@ const GZIP = { level: 1 };
 // Of an answer's body we only keep the start, for a warning: an endpoint that streams megabytes back
 // must not cost us the memory.
 const MAX_ANSWER_BYTES = 4 * 1024;
+const IDLE_TIMEOUT_SLACK_MS = 1_000;
 
 export interface SendResult {
   status: number;
@@ -33,7 +34,10 @@ export class MetricsClient {
     private readonly compressInline = false,
   ) {
     this.auth = `Basic ${Buffer.from(`${apiKey}:`).toString('base64')}`;
-    this.dispatcher = new Agent({ connections: 4, keepAliveTimeout: 10_000, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connectTimeout: timeoutMs });
+    // The dispatcher's own timeouts only back the Deadline up: they fire from timers too, and would
+    // abandon an answer already received while this thread was blocked (see Deadline).
+    const backstop = timeoutMs + IDLE_TIMEOUT_SLACK_MS;
+    this.dispatcher = new Agent({ connections: 4, keepAliveTimeout: 10_000, headersTimeout: backstop, bodyTimeout: backstop, connectTimeout: backstop });
   }
 
   /**
@@ -51,10 +55,14 @@ export class MetricsClient {
     const headers: Record<string, string> = { authorization: this.auth, 'content-type': 'application/json', 'user-agent': userAgent };
     if (payload.gzip) headers['content-encoding'] = 'gzip';
     // The dispatcher's timeouts are idle timeouts: an endpoint that trickles a byte a second would hold
-    // the call (and every log behind it) forever. The signal bounds connect, headers and body together.
-    const signal = AbortSignal.timeout(this.timeoutMs);
-    const res = await request(`${this.server}/v1/request`, { method: 'POST', dispatcher: this.dispatcher, headers, body: payload.bytes, signal });
-    return { status: res.statusCode, body: await readCapped(res.body) };
+    // the call (and every log behind it) forever. The deadline bounds connect, headers and body together.
+    const deadline = new Deadline(this.timeoutMs);
+    try {
+      const res = await request(`${this.server}/v1/request`, { method: 'POST', dispatcher: this.dispatcher, headers, body: payload.bytes, signal: deadline.signal });
+      return { status: res.statusCode, body: await readCapped(res.body) };
+    } finally {
+      deadline.clear();
+    }
   }
 
   /** GET {readmeApiUrl}/v1/ for the project's base URL, used in x-documentation-url. */
@@ -74,6 +82,34 @@ export class MetricsClient {
   /** Ends every connection now: by then flush() has had its time, and a hung call must not hold shutdown. */
   close(): Promise<void> {
     return this.dispatcher.destroy();
+  }
+}
+
+/**
+ * A call's deadline as an AbortSignal that fires one turn of the event loop after its timer. Timers run
+ * before the loop reads sockets: when this thread was blocked past the deadline (an app's synchronous
+ * job, with backgroundWorkerMode false), an answer that arrived meanwhile would be abandoned unread and
+ * its batch sent again. The turn in between reads it first; a call still unanswered then is aborted.
+ */
+class Deadline {
+  private readonly controller = new AbortController();
+  private timer: NodeJS.Timeout | null;
+  private immediate: NodeJS.Immediate | null = null;
+
+  constructor(ms: number) {
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.immediate = setImmediate(() => this.controller.abort(new DOMException(`no complete answer within ${ms} ms`, 'TimeoutError'))).unref();
+    }, ms).unref();
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  clear(): void {
+    if (this.timer) clearTimeout(this.timer);
+    if (this.immediate) clearImmediate(this.immediate);
   }
 }
 

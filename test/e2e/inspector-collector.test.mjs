@@ -367,6 +367,18 @@ describe('inspector collector', () => {
       expect(summaries.logs.map((l) => l.id)).to.deep.equal(['log-7', 'log-8', 'log-9', 'log-10', 'log-11']);
       expect(summaries.maxEntries).to.equal(5);
     });
+    it('keeps one log per _id: a batch sent again after a timeout is counted as duplicates, not stored twice', async () => {
+      collector = await startCollector();
+      const batch = [makeLog({ id: 'again-1' }), makeLog({ id: 'again-2' })];
+      const announced = [];
+      collector.store.on('log', (s) => announced.push(s.log._id));
+      expect((await post(collector, batch)).status).to.equal(202);
+      expect((await post(collector, [batch[1], makeLog({ id: 'again-3' })])).status).to.equal(202);
+      expect(collector.store.all().map((s) => s.log._id)).to.deep.equal(['again-1', 'again-2', 'again-3']);
+      expect(announced).to.deep.equal(['again-1', 'again-2', 'again-3']);
+      expect(collector.store.duplicates).to.equal(1);
+      expect(json(await request(`${collector.url}/api/info`)).duplicates).to.equal(1);
+    });
   });
 
   describe('persistence (JSON lines)', () => {
