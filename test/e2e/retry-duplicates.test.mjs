@@ -2,51 +2,13 @@
 // at-least-once. The second copy is the same batch, byte for byte (same _ids), counted once in
 // getStats(), and the local collector keeps one log per _id.
 import { expect } from 'chai';
-import http from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { request, startApp, startCollector } from '../helpers/harness.mjs';
+import { startStandIn, until } from '../helpers/stand-in.mjs';
 
 const SERVED = 5;
 
-/**
- * In front of the real collector: passes every call through, but the answer to the first POST
- * /v1/request (which the collector has stored by then) is never sent, so the SDK's call times out.
- */
-async function startSlowFirstAnswer(collector) {
-  const batches = [];
-  const server = http.createServer((req, res) => {
-    const chunks = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', async () => {
-      const body = Buffer.concat(chunks);
-      const headers = {};
-      for (const name of ['authorization', 'content-type', 'content-encoding', 'user-agent']) if (req.headers[name]) headers[name] = req.headers[name];
-      const upstream = await request(`${collector.url}${req.url}`, { method: req.method, headers, body: body.length ? body : undefined });
-      if (req.method === 'POST' && req.url === '/v1/request') {
-        batches.push(body);
-        if (batches.length === 1) return; // held until the SDK gives up and closes the connection
-      }
-      res.writeHead(upstream.status, { 'content-type': upstream.headers['content-type'] ?? 'application/json' });
-      res.end(upstream.body);
-    });
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${server.address().port}`,
-    batches,
-    close: () => new Promise((resolve) => (server.closeAllConnections(), server.close(resolve))),
-  };
-}
-
 const idsOf = (body) => JSON.parse((body[0] === 0x1f ? gunzipSync(body) : body).toString()).map((log) => log._id);
-
-async function until(what, check, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('delivery: a call that timed out after its batch arrived', function () {
   let collector, standIn, app;
@@ -59,7 +21,7 @@ describe('delivery: a call that timed out after its batch arrived', function () 
   for (const background of ['true', 'false']) {
     it(`is sent again, the same batch; the collector keeps one copy and getStats() counts it once (backgroundWorkerMode ${background})`, async () => {
       collector = await startCollector();
-      standIn = await startSlowFirstAnswer(collector);
+      standIn = await startStandIn(collector, 'never');
       app = await startApp('http-basic.cjs', {
         collector: standIn,
         // Only the API's requests are logged, so reading getStats() (Host 127.0.0.1) adds nothing.
