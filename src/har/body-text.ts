@@ -16,7 +16,7 @@ export function isTextType(mimeType: string): boolean {
  */
 export type BodyKind = 'structured' | 'text' | 'unknown' | 'binary';
 
-export function bodyKind(mime: string): BodyKind {
+function bodyKind(mime: string): BodyKind {
   if (mime === '') return 'unknown';
   if (STRUCTURED_TYPES.test(mime)) return 'structured';
   return isTextType(mime) ? 'text' : 'binary';

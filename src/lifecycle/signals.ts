@@ -1,7 +1,7 @@
 import { debug, errorMessage } from '../debug';
 import { prependHiddenListener, removeHiddenListener } from './hidden-listeners';
 
-export const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
+const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 export type ExitSignal = (typeof SIGNALS)[number];
 
 /**

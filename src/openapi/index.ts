@@ -12,7 +12,7 @@ export { readDefinition, type Definition, type DocumentedOperation } from './def
  * Loads the definition once (found from the `openapi` setting or the working directory) and answers
  * its matcher; undefined when there is none or it cannot be read, which is said once, naming the file.
  */
-export function loadMatcher(configured: string | undefined, cwd = process.cwd()): OperationMatcher | undefined {
+function loadMatcher(configured: string | undefined, cwd = process.cwd()): OperationMatcher | undefined {
   const found = locateDefinition(configured, cwd);
   if (!found) return undefined;
   try {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 /** Looked for in the working directory when the `openapi` option is not set, in this order. */
-export const DEFAULT_DEFINITION_FILES = ['openapi.json', 'openapi.yaml', 'openapi.yml', 'swagger.json'] as const;
+const DEFAULT_DEFINITION_FILES = ['openapi.json', 'openapi.yaml', 'openapi.yml', 'swagger.json'] as const;
 
 /**
  * The definition file to use: the one the user named (relative to the working directory), or the

@@ -135,7 +135,7 @@ function segmentsOf(path: string): string[] {
 }
 
 /** Exactly `oas`'s normalizePath: `{id}` → `:id`, dashes dropped from names, repeated names suffixed. */
-export function normalizePath(path: string): string {
+function normalizePath(path: string): string {
   const used = new Set<string>();
   return path
     .replace(/({?){(.*?)}(}?)/g, (_s, _open: string, inner: string) => {

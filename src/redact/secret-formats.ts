@@ -94,7 +94,7 @@ function firstChars(re: RegExp): string {
 }
 
 /** Formats keyed by the character they start with, so a candidate position tries only its own. */
-export const FORMATS: readonly SecretFormat[] = [
+const FORMATS: readonly SecretFormat[] = [
   f('jwt', /eyJ(?=([A-Za-z0-9_-]{10,2048}))\1(?:\.(?=([A-Za-z0-9_-]{0,16384}))\2){2,4}/y, BASE64URL, jwtLength, { max: 2051, then: DOT }),
   f('aws-access-key-id', /(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}/y, ALNUM),
   f('google-api-key', /AIza[A-Za-z0-9_-]{35}/y, BASE64URL),
@@ -154,7 +154,7 @@ export function isCardNumber(digits: string): boolean {
   return brand && luhn(digits);
 }
 
-export function luhn(digits: string): boolean {
+function luhn(digits: string): boolean {
   let sum = 0;
   for (let i = digits.length - 1, double = false; i >= 0; i--, double = !double) {
     let d = digits.charCodeAt(i) - 48;

@@ -20,7 +20,7 @@ let patches: Array<{ proto: EmitterProto; own: boolean; before: Emit; wrapper: E
  * A config file exists but is still loading (jiti takes a moment for TypeScript): POSTs to `path` wait
  * for it, then go to the webhook if it defines getUserByEmail, to the app otherwise. Nothing else waits.
  */
-export function holdEarlyWebhooks(ready: Promise<unknown>, path: string): void {
+function holdEarlyWebhooks(ready: Promise<unknown>, path: string): void {
   const hold = { ready, path };
   loading = hold;
   void ready.finally(() => {

@@ -15,7 +15,7 @@ export interface ExpressState {
   mounts: Map<string, string> | null;
 }
 
-export const EXPRESS_STATE = Symbol('readme-metrics.express');
+const EXPRESS_STATE = Symbol('readme-metrics.express');
 
 type WithState = IncomingMessage & { [EXPRESS_STATE]?: ExpressState };
 
