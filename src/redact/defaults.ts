@@ -121,17 +121,3 @@ export function defaultDenied(headers = false): (key: string) => boolean {
     return denied;
   };
 }
-
-/**
- * A test that rules a whole text out at once: false only when no key in it can be on the default
- * denylist, so the scanner need not walk it. Run on the lower-cased text, the same folding normalizeKey
- * applies to one key; a `-` or `_` may sit between any two letters, since normalizeKey drops them.
- * A `\u` escape can spell any letter, so a text with one always needs the full scan.
- */
-export function defaultDenylistSignature(): (text: string) => boolean {
-  const words = [...new Set([...DEFAULT_DENYLIST, ...DEFAULT_DENYLIST_FIELDS, ...DEFAULT_DENYLIST_SUFFIXES, ...DEFAULT_DENYLIST_CONTAINS].map(normalizeKey))];
-  // A word that contains another is found by the shorter one: `token` covers every `*token`.
-  const needed = words.filter((w) => !words.some((o) => o !== w && w.includes(o)));
-  const pattern = new RegExp(needed.map((w) => [...w].join('[-_]*')).join('|'));
-  return (text) => text.includes('\\u') || pattern.test(text.toLowerCase());
-}

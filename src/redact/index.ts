@@ -101,7 +101,7 @@ function createKeyRedactor(opts: RedactOptions): (log: MetricsLog) => void {
   };
 
   /** JSON carried inside a field (Slack's `payload=`, a multipart `metadata` part) is redacted like a body. */
-  const json = (value: string): string => (policy.mayRedactJson(value) ? (redactJsonText(value, policy) ?? value) : value);
+  const json = (value: string): string => redactJsonText(value, policy) ?? value;
 
   /** A file part is a data URL; a JSON file's content is redacted (and stays base64, as files are sent). */
   const dataUrl = (value: string, contentType: string): string => {
@@ -123,8 +123,7 @@ function createKeyRedactor(opts: RedactOptions): (log: MetricsLog) => void {
   const text = (body: string, mimeType: string): string | undefined => {
     if (body === '') return undefined;
     const essence = essenceOf(mimeType);
-    // Only JSON escapes letters in one way the quick test knows (\u); form and multipart names have more.
-    if (essence.includes('json') || (essence === '' && looksLikeJson(body))) return policy.mayRedactJson(body) ? redactJsonText(body, policy) : undefined;
+    if (essence.includes('json') || (essence === '' && looksLikeJson(body))) return redactJsonText(body, policy);
     if (essence === FORM) return redactQuery(body, formField);
     if (essence === MULTIPART) return redactMultipartText(body, mimeType, field, json);
     return undefined;

@@ -142,8 +142,9 @@ export function redactJsonText(s: string, policy: Policy): string | undefined {
     if (top.array) {
       key = top.index++;
     } else {
-      const keyEnd = c === QUOTE ? stringEnd(s, i) : tokenEnd(s, i);
-      key = c === QUOTE ? decodeString(s, i, keyEnd) : s.slice(i, keyEnd);
+      const keyStart = i;
+      const quoted = c === QUOTE;
+      const keyEnd = quoted ? stringEnd(s, i) : tokenEnd(s, i);
       i = skipSpace(s, keyEnd);
       if (i >= n) break;
       if (s.charCodeAt(i) !== COLON) continue;
@@ -151,6 +152,12 @@ export function redactJsonText(s: string, policy: Policy): string | undefined {
       if (i >= n) break;
       c = s.charCodeAt(i);
       if (c === COMMA || c === CLOSE_BRACE) continue;
+      const container = c === OPEN_BRACE || c === OPEN_BRACKET;
+      if (!policy.needsJudging(s, keyStart, keyEnd)) {
+        i = take(policy.plain(container), i, c);
+        continue;
+      }
+      key = quoted ? decodeString(s, keyStart, keyEnd) : s.slice(keyStart, keyEnd);
     }
     i = take(policy.judge(top.scope, key, c === OPEN_BRACE || c === OPEN_BRACKET), i, c);
   }

@@ -1,4 +1,5 @@
-import { defaultDenied, defaultDenylistSignature } from './defaults';
+import { defaultDenied } from './defaults';
+import { defaultKeyFilter } from './key-filter';
 import { RuleSet, stateSet, type StateSet } from './rules';
 
 export interface RedactOptions {
@@ -31,7 +32,7 @@ export class Policy {
   private readonly rules: RuleSet;
   private readonly isDefault: ((key: string) => boolean) | undefined;
   private readonly isDefaultHeader: ((key: string) => boolean) | undefined;
-  private readonly mayHoldDefault: ((text: string) => boolean) | undefined;
+  private readonly mayBeDefault: ((s: string, start: number, end: number) => boolean) | undefined;
 
   constructor(opts: RedactOptions) {
     const deny = opts.denylist?.length ? new RuleSet(opts.denylist) : undefined;
@@ -41,7 +42,7 @@ export class Policy {
     this.rules = (this.mode === 'deny' ? deny : allow) ?? new RuleSet([]);
     this.isDefault = opts.defaultDenylist ? defaultDenied() : undefined;
     this.isDefaultHeader = opts.defaultDenylist ? defaultDenied(true) : undefined;
-    this.mayHoldDefault = opts.defaultDenylist ? defaultDenylistSignature() : undefined;
+    this.mayBeDefault = opts.defaultDenylist ? defaultKeyFilter() : undefined;
     this.active = this.mode !== 'none' || this.isDefault !== undefined;
     const start = this.rules.start;
     if (this.mode === 'deny') this.root = this.rules.startMatched ? REDACT : start;
@@ -58,13 +59,18 @@ export class Policy {
   }
 
   /**
-   * False when nothing in this JSON text can be redacted, decided without scanning its structure.
-   * Only the default denylist is simple enough for that: user entries have paths and wildcards, and an
-   * allowlist redacts by default.
+   * Whether the key spelled by s[start, end) of a JSON text needs judge(); when false, plain() is its
+   * verdict. Only the default denylist can be ruled out in place: the user's entries have paths and
+   * wildcards, and an allowlist judges every key.
    */
-  mayRedactJson(text: string): boolean {
+  needsJudging(s: string, start: number, end: number): boolean {
     if (this.mode !== 'none') return true;
-    return this.mayHoldDefault !== undefined && this.mayHoldDefault(text);
+    return this.mayBeDefault !== undefined && this.mayBeDefault(s, start, end);
+  }
+
+  /** The verdict for a key on no list (see needsJudging): a container is walked for the default denylist. */
+  plain(container: boolean): Verdict {
+    return container && this.isDefault ? this.rules.none : KEEP;
   }
 
   /** The verdict for the value under `key` (an index for array elements) of a container judged by `scope`. */

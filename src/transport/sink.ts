@@ -129,7 +129,7 @@ class WorkerSink implements Sink {
       // data is bounded by maxQueueBytes, so a small young generation and a modest old-space limit
       // keep its RSS close to what it really holds.
       resourceLimits: {
-        maxYoungGenerationSizeMb: 8,
+        maxYoungGenerationSizeMb: 16,
         maxOldGenerationSizeMb: Math.max(64, Math.ceil((settings.maxQueueBytes * 3) / (1024 * 1024)) + 32),
       },
     });

@@ -144,8 +144,12 @@ describe('redact JSON: the text scanner', () => {
   });
 });
 
-describe('redact JSON: the default denylist quick test', () => {
+describe('redact JSON: keys ruled out in place (the default denylist)', () => {
   const policy = new Policy({ defaultDenylist: true });
+  const { defaultKeyFilter } = require('../../dist/redact/key-filter.js');
+  const { defaultDenied } = require('../../dist/redact/defaults.js');
+  const mayBeDenied = defaultKeyFilter();
+  const denied = defaultDenied();
   const { DEFAULT_DENYLIST, DEFAULT_DENYLIST_CONTAINS, DEFAULT_DENYLIST_FIELDS, DEFAULT_DENYLIST_SUFFIXES } = require('../../dist/redact/defaults.js');
   const words = [...DEFAULT_DENYLIST, ...DEFAULT_DENYLIST_FIELDS, ...DEFAULT_DENYLIST_SUFFIXES, ...DEFAULT_DENYLIST_CONTAINS];
   const anywhere = [...DEFAULT_DENYLIST_CONTAINS, ...DEFAULT_DENYLIST_SUFFIXES];
@@ -164,32 +168,41 @@ describe('redact JSON: the default denylist quick test', () => {
         .join(''),
     }));
 
-  it('never rules out a text that holds a denied key, however it is spelled', () => {
+  it('never rules out a key that holds a denied word, however it is spelled', () => {
     fc.assert(
       fc.property(spelled, fc.string({ maxLength: 8 }), fc.constantFrom('new_', 'x-', ''), ({ word, key }, value, prefix) => {
         // Only the stems and the endings are denied after a prefix.
         const name = anywhere.includes(word) ? prefix + key : key;
         const text = `{"items":[{"id":1}],"${name}":${JSON.stringify(value)}}`;
-        expect(policy.mayRedactJson(text), text).to.equal(true);
+        const at = text.indexOf(`"${name}"`);
+        expect(policy.needsJudging(text, at, at + name.length + 2), text).to.equal(true);
         expect(redactJsonText(text, policy), text).to.be.a('string');
       }),
       { numRuns: 3000 },
     );
   });
 
-  it('rules out a text only when the full scan redacts nothing in it', () => {
-    const unit = fc.constantFrom('{', '}', '[', ']', '"', ':', ',', ' ', 'a', 'id', 'token', 'Pass', 'word', '_', '-', 'ssn', 'x', '\\u0070');
+  it('rules out a key only when the default denylist does not name it', () => {
+    // Capitals, separators, escapes, and non-ASCII letters that lower-case to ASCII (the Kelvin sign, dotted I).
+    const unit = fc.constantFrom('a', 'id', 'token', 'Pass', 'word', '_', '-', 'ssn', 'x', 'TO', 'ken', '\\u0070', '\u212a', '\u0130', 'é', '1', ' ', '.');
     fc.assert(
-      fc.property(fc.string({ unit, maxLength: 40 }), (s) => {
-        if (!policy.mayRedactJson(s)) expect(redactJsonText(s, policy), s).to.equal(undefined);
+      fc.property(fc.string({ unit, maxLength: 12 }), (key) => {
+        if (!mayBeDenied(key, 0, key.length)) expect(denied(JSON.parse(`"${key}"`)), key).to.equal(false);
       }),
       { numRuns: 5000 },
     );
+    const kelvin = 'to\u212Aen'; // toLowerCase() makes it "token"
+    expect(denied(kelvin)).to.equal(true);
+    expect(mayBeDenied(kelvin, 0, kelvin.length)).to.equal(true);
   });
 
-  it('rules out an ordinary body, so the scanner is skipped for it', () => {
-    const body = JSON.stringify({ items: [{ id: 1, name: 'Widget', price_cents: 300, tags: ['a'] }] });
-    expect(policy.mayRedactJson(body)).to.equal(false);
-    expect(new Policy({ denylist: ['name'], defaultDenylist: true }).mayRedactJson(body)).to.equal(true);
+  it('rules out every key of an ordinary body, so none is sliced out and looked up', () => {
+    const body = JSON.stringify({ items: [{ id: 1, name: 'Widget', price_cents: 300, tags: ['a'], created_at: 'x' }] });
+    for (const key of ['"items"', '"id"', '"name"', '"price_cents"', '"tags"', '"created_at"']) {
+      const at = body.indexOf(key);
+      expect(policy.needsJudging(body, at, at + key.length), key).to.equal(false);
+    }
+    expect(new Policy({ denylist: ['name'], defaultDenylist: true }).needsJudging(body, 2, 9)).to.equal(true);
+    expect(redactJsonText(body, policy)).to.equal(undefined);
   });
 });
