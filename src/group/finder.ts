@@ -3,6 +3,7 @@ import type { Caller } from './normalize';
 export const ANONYMOUS: Readonly<Caller> = Object.freeze({ apiKey: 'anonymous', label: 'Anonymous' });
 
 const KEY_HEADER = /api[-_]?key/i;
+const AUTHORIZATION = 'authorization';
 
 /** Query parameters the finder takes a key from. */
 export const KEY_PARAMS: ReadonlySet<string> = new Set(['api_key', 'apiKey']);
@@ -20,19 +21,18 @@ export function isCredentialHeader(lower: string): boolean {
  */
 export function findCaller(rawHeaders: readonly string[], url: string): Caller {
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
-    const name = rawHeaders[i].toLowerCase();
+    // The length first: lower-casing every name of every request for this one was most of the finder's cost.
+    if (rawHeaders[i].length !== AUTHORIZATION.length || rawHeaders[i].toLowerCase() !== AUTHORIZATION) continue;
     const value = rawHeaders[i + 1].trim();
     if (!value) continue;
-    if (name === 'authorization') {
-      const [scheme, credentials = ''] = value.split(/\s+/, 2);
-      if (/^bearer$/i.test(scheme) && credentials) return keyCaller(credentials);
-      if (/^basic$/i.test(scheme) && credentials) {
-        const decoded = Buffer.from(credentials, 'base64').toString('utf8');
-        const colon = decoded.indexOf(':');
-        const user = colon === -1 ? decoded : decoded.slice(0, colon);
-        const key = user || (colon === -1 ? '' : decoded.slice(colon + 1));
-        if (key) return keyCaller(key);
-      }
+    const [scheme, credentials = ''] = value.split(/\s+/, 2);
+    if (/^bearer$/i.test(scheme) && credentials) return keyCaller(credentials);
+    if (/^basic$/i.test(scheme) && credentials) {
+      const decoded = Buffer.from(credentials, 'base64').toString('utf8');
+      const colon = decoded.indexOf(':');
+      const user = colon === -1 ? decoded : decoded.slice(0, colon);
+      const key = user || (colon === -1 ? '' : decoded.slice(colon + 1));
+      if (key) return keyCaller(key);
     }
   }
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {

@@ -6,17 +6,23 @@ export function pairsFromRaw(raw: readonly string[]): NameValue[] {
   return out;
 }
 
-/** Parses the header block Node actually sent ("HTTP/1.1 200 OK\r\nName: value\r\n...\r\n\r\n"). */
+const STATUS_LINE = /^HTTP\/\d(?:\.\d)? \d{3} ?(.*)$/;
+
+/**
+ * Parses the header block Node actually sent ("HTTP/1.1 200 OK\r\nName: value\r\n...\r\n\r\n"),
+ * walking it line by line in place: a split into lines was a tenth of what building a log allocated.
+ */
 export function parseHeaderBlock(block: string): { statusText: string | undefined; headers: NameValue[] } {
-  const lines = block.split('\r\n');
-  const status = /^HTTP\/\d(?:\.\d)? \d{3} ?(.*)$/.exec(lines[0] ?? '');
+  let eol = block.indexOf('\r\n');
+  if (eol === -1) eol = block.length;
+  const status = STATUS_LINE.exec(block.slice(0, eol));
   const headers: NameValue[] = [];
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i];
-    if (line === '') continue;
-    const colon = line.indexOf(':');
-    if (colon <= 0) continue;
-    headers.push({ name: line.slice(0, colon), value: line.slice(colon + 1).trim() });
+  for (let at = eol + 2; at < block.length; at = eol + 2) {
+    eol = block.indexOf('\r\n', at);
+    if (eol === -1) eol = block.length;
+    const colon = block.indexOf(':', at);
+    if (colon <= at || colon >= eol) continue;
+    headers.push({ name: block.slice(at, colon), value: block.slice(colon + 1, eol).trim() });
   }
   return { statusText: status ? status[1] : undefined, headers };
 }

@@ -2,6 +2,7 @@ import { isCredentialHeader, KEY_PARAMS } from '../group/finder';
 import { mask } from '../har/mask';
 import type { HarContent, HarCookie, HarEntry, MetricsLog, NameValue, PostData, PostDataParam } from '../har/types';
 import { censor } from './censor';
+import { cacheKey } from './memo';
 import { redactCookieHeader, redactSetCookieHeader } from './cookies';
 import { redactJsonText } from './json';
 import { redactMultipartText } from './multipart';
@@ -30,6 +31,17 @@ export function createRedactor(opts: RedactorOptions): (log: MetricsLog) => void
 
 /** Headers whose value is a URL (or holds some): a secret in their query is as much a leak as one in request.url. */
 const URL_HEADERS = new Set(['referer', 'location', 'content-location', 'link', 'refresh']);
+
+// What a header's value becomes (createKeyRedactor's headerAction).
+const KEEP_VALUE = 0;
+const CENSOR = 1;
+const MASK = 2;
+const URL_VALUE = 3;
+const COOKIE = 4;
+const SET_COOKIE = 5;
+type HeaderAction = typeof KEEP_VALUE | typeof CENSOR | typeof MASK | typeof URL_VALUE | typeof COOKIE | typeof SET_COOKIE;
+/** Header names remembered per side; names are data too, so the memo is bounded. */
+const MAX_HEADER_NAMES = 512;
 
 const FORM = 'application/x-www-form-urlencoded';
 const MULTIPART = 'multipart/form-data';
@@ -68,18 +80,40 @@ function createKeyRedactor(opts: RedactOptions): (log: MetricsLog) => void {
   /** Query and fragment parameters: listed ones are censored, the finder's key parameters masked. */
   const param: ValueRule = (name, value) => (field(name) ? censor(value) : KEY_PARAMS.has(name) ? mask(value) : undefined);
 
-  /** `request`: the builder already masked the request's Authorization (the contract's place for it). */
+  /**
+   * What happens to a header's value, decided once per name and side: logs repeat the same few dozen
+   * header names, and the decision (lists, credential names, URL and cookie headers) took lower-casing
+   * and several lookups per header per log.
+   */
+  const headerActions = [new Map<string, HeaderAction>(), new Map<string, HeaderAction>()];
+  const headerAction = (name: string, request: boolean): HeaderAction => {
+    const memo = headerActions[request ? 1 : 0];
+    let action = memo.get(name);
+    if (action !== undefined) return action;
+    const lower = name.toLowerCase();
+    if (header(name)) action = CENSOR;
+    // `request`: the builder already masked the request's Authorization (the contract's place for it).
+    else if (isCredentialHeader(lower)) action = request && lower === 'authorization' ? KEEP_VALUE : MASK;
+    else if (URL_HEADERS.has(lower)) action = URL_VALUE;
+    else if (lower === 'cookie') action = COOKIE;
+    else if (lower === 'set-cookie') action = SET_COOKIE;
+    else action = KEEP_VALUE;
+    if (memo.size < MAX_HEADER_NAMES) {
+      const copy = cacheKey(name);
+      if (copy !== undefined) memo.set(copy, action);
+    }
+    return action;
+  };
+
   const headers = (list: NameValue[], request: boolean): void => {
     for (const h of list) {
-      if (header(h.name)) {
-        h.value = censor(h.value);
-        continue;
-      }
-      const lower = h.name.toLowerCase();
-      if (isCredentialHeader(lower) && !(request && lower === 'authorization')) h.value = mask(h.value);
-      else if (URL_HEADERS.has(lower)) h.value = redactUrlHeader(lower, h.value, param);
-      else if (lower === 'cookie') h.value = redactCookieHeader(h.value, cookie);
-      else if (lower === 'set-cookie') h.value = redactSetCookieHeader(h.value, cookie);
+      const action = headerAction(h.name, request);
+      if (action === KEEP_VALUE) continue;
+      if (action === CENSOR) h.value = censor(h.value);
+      else if (action === MASK) h.value = mask(h.value);
+      else if (action === URL_VALUE) h.value = redactUrlHeader(h.name.toLowerCase(), h.value, param);
+      else if (action === COOKIE) h.value = redactCookieHeader(h.value, cookie);
+      else h.value = redactSetCookieHeader(h.value, cookie);
     }
   };
 
