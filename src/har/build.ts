@@ -50,7 +50,7 @@ export function buildLog(
       method: raw.method,
       url,
       httpVersion: `HTTP/${raw.httpVersion}`,
-      headers: requestHeaders.map((h) => (h.name.toLowerCase() === 'authorization' ? { name: h.name, value: mask(h.value) } : h)),
+      headers: requestHeaders.map((h) => (isAuthorization(h.name) ? { name: h.name, value: mask(h.value) } : h)),
       queryString: queryString(raw.url),
       cookies: requestCookies(requestHeaders),
       headersSize: -1,
@@ -111,6 +111,11 @@ export function buildLog(
   }
   if (pd) entry.request.postData = pd;
   return log;
+}
+
+/** The length first: lower-casing every request header's name of every log for this one showed in profiles. */
+function isAuthorization(name: string): boolean {
+  return name.length === 13 && name.toLowerCase() === 'authorization';
 }
 
 function clientIp(raw: RawCapture, headers: ReturnType<typeof pairsFromRaw>, trustProxy: boolean): string {
