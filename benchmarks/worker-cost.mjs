@@ -1,23 +1,39 @@
-// What one log costs the SDK's worker, stage by stage, on real captures, without the noise of a load
-// test: the Express bench app runs under the preload (pipeline on its own thread, so its captures can be
-// recorded), serves the bench's two scenarios (GET /json, POST /echo 1 KB), and the captures its pipeline
-// received are the corpus. Then a Worker with the SDK worker's heap limits replays them through the
-// pipeline and its stages, timing its own thread's CPU (/proc/thread-self) per log.
+// What one log costs the SDK's worker, without the noise of a load test (on this shared machine the
+// same load test moves by 20-30% between runs; these move by a few percent).
 //   node benchmarks/worker-cost.mjs [--requests 600] [--logs 60000] [--runs 5]
-// Sending is left out but gzip of each batch is in (level 1, batches of 100, as under load); the
-// request itself is a few µs per batch. See benchmarks/README.md, "The worker's cost per log".
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+//   node benchmarks/worker-cost.mjs --against <commit> [--rate 3000] [--rounds 10]
+// The corpus: the Express bench app runs under the preload (in-process mode, so the captures its
+// pipeline is handed can be recorded) and serves the bench's two scenarios, GET /json and POST /echo
+// 1 KB, alternating. Then:
+// - alone: a Worker with the SDK worker's heap limits replays the corpus through the pipeline and its
+//   stages (sending left out, gzip of each batch of 100 in), timing its own thread's CPU per log;
+// - --against <commit>: that commit is compiled into test-output/bench/, and the two builds are compared
+//   in one process, taking turns, so whatever the machine does hits both alike: the pipeline alone
+//   (medians of rounds of 30k logs, and whether both write the same bytes), then the real WorkerSink of
+//   each (the app thread's packing and hand-off, the worker, its sends to a local collector) fed the
+//   corpus at --rate captures a second, the worker thread's CPU per log from /proc (ns resolution).
+// See benchmarks/README.md, "The worker's cost per log".
+import { execFileSync, spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
-import { ROOT, APPS } from './lib/server.mjs';
+import { APPS, OUTPUT, ROOT } from './lib/server.mjs';
 
 const require = createRequire(import.meta.url);
 const { ECHO_BODY } = require('./apps/payloads.cjs');
-const { values } = parseArgs({ options: { requests: { type: 'string', default: '600' }, logs: { type: 'string', default: '60000' }, runs: { type: 'string', default: '5' } } });
+const { values } = parseArgs({
+  options: {
+    requests: { type: 'string', default: '600' },
+    logs: { type: 'string', default: '60000' },
+    runs: { type: 'string', default: '5' },
+    against: { type: 'string' },
+    rate: { type: 'string', default: '3000' },
+    rounds: { type: 'string', default: '10' },
+  },
+});
 
 /** Records what the in-process pipeline is handed (README_BACKGROUND_WORKER_MODE=false), then writes it on SIGTERM. */
 const RECORDER = `
@@ -41,7 +57,7 @@ async function record(requests) {
   const dir = mkdtempSync(join(tmpdir(), 'worker-cost-'));
   const recorder = join(dir, 'recorder.cjs');
   const out = join(dir, 'captures.json');
-  (await import('node:fs')).writeFileSync(recorder, RECORDER);
+  writeFileSync(recorder, RECORDER);
   const child = spawn(process.execPath, ['--require', recorder, '--require', join(ROOT, 'register.js'), join(APPS, 'express.cjs')], {
     cwd: APPS,
     // An API key, but a Metrics API nobody answers: sends fail, which the corpus does not care about.
@@ -70,53 +86,113 @@ async function record(requests) {
   return recorded;
 }
 
-/** The replay, inside a Worker with the heap limits src/transport/sink.ts gives the SDK's worker. */
-const REPLAY = `
-const { workerData, parentPort } = require('node:worker_threads');
+/** Shared by both replays: the corpus back as captures, and a thread's CPU time in ms (ns resolution). */
+const REPLAY_COMMON = `
 const { readFileSync } = require('node:fs');
 const { gzipSync } = require('node:zlib');
-const dist = (m) => require(workerData.root + '/dist/' + m);
-const { Pipeline } = dist('transport/pipeline.js');
-const { buildLog } = dist('har/build.js');
-const { findCaller } = dist('group/finder.js');
-const { createRedactor } = dist('redact/index.js');
-const { dropTotal } = dist('transport/drops.js');
-const { settings, captures: all } = workerData.recorded;
 const body = (b) => (b === null || typeof b === 'string' ? b : new Uint8Array(Buffer.from(b.bytes, 'base64')));
-const captures = all.map((r) => ({ ...r, requestBody: body(r.requestBody), responseBody: body(r.responseBody) }));
-const ticks = () => { const f = readFileSync('/proc/thread-self/stat', 'utf8').split(') ')[1].split(' '); return Number(f[11]) + Number(f[12]); };
-const redact = createRedactor(settings);
-const BATCH = 100;
-function pipelineRun(list, n) {
-  const p = new Pipeline(settings, {}, false, dropTotal(false));
-  p.kick = p.arm = p.kickSoon = () => {};
-  for (let i = 0; i < n; i++) {
-    p.add(list[i % list.length]);
-    if ((i + 1) % BATCH === 0) gzipSync(p.queue.take(BATCH, false), { level: 1 });
-  }
+const capturesOf = (recorded) => recorded.captures.map((r) => ({ ...r, requestBody: body(r.requestBody), responseBody: body(r.responseBody) }));
+const cpuMs = (task = 'thread-self') => Number(readFileSync('/proc/' + task + '/schedstat', 'utf8').split(' ')[0]) / 1e6;
+const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+/**
+ * A pipeline that never sends: its queue is taken and gzipped by batches of 100, as under load. The
+ * captures reach it as they reach the worker, unpacked from hand-offs of 64 (packed once, before): each
+ * log's strings are fresh, as in the worker, not the same objects again, whose hashes V8 would have
+ * cached (a replay of the same objects flattered Map lookups by name).
+ */
+function replayer(dist, settings) {
+  const { Pipeline } = require(dist + '/transport/pipeline.js');
+  const { dropTotal } = require(dist + '/transport/drops.js');
+  const { CaptureBatch, unpack } = require(dist + '/transport/handoff.js');
+  const packed = new Map();
+  const handoffs = (list) => {
+    if (packed.has(list)) return packed.get(list);
+    const out = [];
+    for (let at = 0; at < list.length; at += 64) {
+      const batch = new CaptureBatch();
+      for (const raw of list.slice(at, at + 64)) batch.add(raw);
+      out.push(batch.take().message);
+    }
+    packed.set(list, out);
+    return out;
+  };
+  // drain false: the logs stay queued, to compare what two builds wrote.
+  return (list, n, drain = true) => {
+    const p = new Pipeline(settings, {}, false, dropTotal(false));
+    p.kick = p.arm = p.kickSoon = () => {};
+    const batches = handoffs(list);
+    let i = 0;
+    for (let b = 0; i < n; b++) {
+      for (const raw of unpack(batches[b % batches.length])) {
+        p.add(raw);
+        if (++i % 100 === 0 && drain) gzipSync(p.queue.take(100, false), { level: 1 });
+        if (i === n) break;
+      }
+    }
+    return p;
+  };
 }
+`;
+
+/** The stage table, inside a Worker with the heap limits src/transport/sink.ts gives the SDK's worker. */
+const STAGES = `${REPLAY_COMMON}
+const { workerData, parentPort } = require('node:worker_threads');
+const dist = workerData.root + '/dist';
+const { buildLog } = require(dist + '/har/build.js');
+const { findCaller } = require(dist + '/group/finder.js');
+const { createRedactor } = require(dist + '/redact/index.js');
+const { settings } = workerData.recorded;
+const captures = capturesOf(workerData.recorded);
+const redact = createRedactor(settings);
+const pipeline = replayer(dist, settings);
+const built = (raw) => buildLog(raw, raw.group ?? findCaller(raw.requestHeaders, raw.url), settings);
 const stages = {
-  build: (raw) => buildLog(raw, raw.group ?? findCaller(raw.requestHeaders, raw.url), settings),
-  'build+redact': (raw) => { const l = buildLog(raw, raw.group ?? findCaller(raw.requestHeaders, raw.url), settings); redact(l); return l; },
-  'build+redact+stringify': (raw) => { const l = buildLog(raw, raw.group ?? findCaller(raw.requestHeaders, raw.url), settings); redact(l); return JSON.stringify(l); },
+  build: built,
+  'build+redact': (raw) => { const l = built(raw); redact(l); return l; },
+  'build+redact+stringify': (raw) => { const l = built(raw); redact(l); return JSON.stringify(l); },
 };
 function measure(fn) {
   fn(workerData.logs / 10); // warm-up
-  const t0 = ticks();
+  const t0 = cpuMs();
   fn(workerData.logs);
-  return ((ticks() - t0) * 10_000) / workerData.logs;
+  return ((cpuMs() - t0) * 1000) / workerData.logs;
 }
 const out = {};
 for (const [kind, list] of [['get', captures.filter((c) => c.method === 'GET')], ['post', captures.filter((c) => c.method === 'POST')]]) {
-  out[kind] = { pipeline: measure((n) => pipelineRun(list, n)) };
+  out[kind] = { pipeline: measure((n) => pipeline(list, n)) };
   for (const [name, stage] of Object.entries(stages)) out[kind][name] = measure((n) => { let x; for (let i = 0; i < n; i++) x = stage(list[i % list.length]); return x; });
 }
 parentPort.postMessage(out);
 `;
 
-function replay(recorded, logs) {
+/** Pipeline A/B: both builds in one thread, taking turns. */
+const PIPELINE_AB = `${REPLAY_COMMON}
+const { workerData, parentPort } = require('node:worker_threads');
+const { settings } = workerData.recorded;
+const captures = capturesOf(workerData.recorded);
+const builds = { base: replayer(workerData.base, settings), head: replayer(workerData.head, settings) };
+const out = {};
+for (const method of ['GET', 'POST']) {
+  const list = captures.filter((c) => c.method === method);
+  const us = { base: [], head: [] };
+  // The creator's version comes from the package.json beside each build: the one thing allowed to differ.
+  const bytes = (which) => builds[which](list, list.length, false).queue.take(list.length, true).toString().replace(/"version":"[^"]*"/g, '');
+  const same = bytes('base') === bytes('head');
+  for (let r = 0; r < workerData.rounds; r++) {
+    for (const which of r % 2 ? ['head', 'base'] : ['base', 'head']) {
+      const t0 = cpuMs();
+      builds[which](list, 30000);
+      us[which].push(((cpuMs() - t0) * 1000) / 30000);
+    }
+  }
+  out[method] = { base: median(us.base), head: median(us.head), same };
+}
+parentPort.postMessage(out);
+`;
+
+function inWorker(source, workerData, resourceLimits) {
   return new Promise((resolve, reject) => {
-    const w = new Worker(REPLAY, { eval: true, workerData: { root: ROOT, recorded, logs }, resourceLimits: workerLimits(recorded.settings) });
+    const w = new Worker(source, { eval: true, workerData, resourceLimits });
     w.once('message', resolve);
     w.once('error', reject);
   });
@@ -129,11 +205,99 @@ function workerLimits(settings) {
   return { maxYoungGenerationSizeMb: young, maxOldGenerationSizeMb: Math.max(64, Math.ceil((settings.maxQueueBytes * 3) / (1024 * 1024)) + 32) };
 }
 
+/** Compiles `commit` into test-output/bench/base-<commit>/dist (with its package.json beside it). */
+function buildCommit(commit) {
+  const sha = execFileSync('git', ['rev-parse', '--short', commit], { cwd: ROOT, encoding: 'utf8' }).trim();
+  const home = join(OUTPUT, `base-${sha}`);
+  if (existsSync(join(home, 'dist', 'transport', 'sink.js'))) return { sha, dist: join(home, 'dist') };
+  const tree = mkdtempSync(join(tmpdir(), 'worker-cost-base-'));
+  try {
+    execFileSync('git', ['worktree', 'add', '--detach', tree, sha], { cwd: ROOT, stdio: 'ignore' });
+    symlinkSync(join(ROOT, 'node_modules'), join(tree, 'node_modules'));
+    execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(tree, 'tsconfig.json'), '--outDir', join(home, 'dist'), '--incremental', 'false'], { stdio: 'inherit' });
+    cpSync(join(tree, 'package.json'), join(home, 'package.json'));
+  } finally {
+    execFileSync('git', ['worktree', 'remove', '--force', tree], { cwd: ROOT, stdio: 'ignore' });
+  }
+  return { sha, dist: join(home, 'dist') };
+}
+
+/**
+ * The real WorkerSink of each build, fed the corpus in turns of a second at `rate` captures a second,
+ * to a local collector; the CPU of each one's worker thread (the busiest thread it started) per log.
+ */
+async function sinkAB(recorded, builds, method, rate, rounds) {
+  const { startCollector } = require(join(ROOT, 'dist', 'inspector', 'collector.js'));
+  const collector = await startCollector({ host: '127.0.0.1', maxEntries: 10, token: 'rdme_bench_key_1234' });
+  const list = recorded.captures
+    .filter((c) => c.method === method)
+    .map((r) => ({ ...r, requestBody: r.requestBody?.bytes ? new Uint8Array(Buffer.from(r.requestBody.bytes, 'base64')) : r.requestBody, responseBody: r.responseBody?.bytes ? new Uint8Array(Buffer.from(r.responseBody.bytes, 'base64')) : r.responseBody }));
+  const tasks = () => new Set(readdirSync('/proc/self/task'));
+  const cpu = (task) => {
+    try {
+      return Number(readFileSync(`/proc/self/task/${task}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
+    } catch {
+      return 0;
+    }
+  };
+  const sinks = {};
+  for (const [name, dist] of Object.entries(builds)) {
+    const before = tasks();
+    const { createSink } = require(join(dist, 'transport', 'sink.js'));
+    const sink = createSink({ ...recorded.settings, metricsServer: collector.url, apiKey: 'rdme_bench_key_1234', documentationUrlHeader: false }, { onBaseUrl() {} }, true);
+    sink.submit({ ...list[0] });
+    await new Promise((r) => setTimeout(r, 1500));
+    sinks[name] = { sink, threads: [...tasks()].filter((t) => !before.has(t)), us: [] };
+  }
+  let next = 0;
+  const feed = (sink) =>
+    new Promise((resolve) => {
+      let n = 0;
+      const end = Date.now() + 1000;
+      const timer = setInterval(() => {
+        for (let k = 0; k < rate / 100; k++, n++) sink.submit({ ...list[next++ % list.length] });
+        if (Date.now() >= end) {
+          clearInterval(timer);
+          resolve(n);
+        }
+      }, 10);
+    });
+  for (let r = 0; r < rounds; r++) {
+    for (const name of r % 2 ? ['head', 'base'] : ['base', 'head']) {
+      const s = sinks[name];
+      const before = s.threads.map(cpu);
+      const n = await feed(s.sink);
+      await new Promise((res) => setTimeout(res, 400)); // its last sends
+      s.us.push((Math.max(...s.threads.map((t, k) => cpu(t) - before[k])) * 1000) / n);
+    }
+  }
+  await Promise.all(Object.values(sinks).map((s) => s.sink.flush(2000).then(() => s.sink.close())));
+  await collector.close();
+  const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+  return { base: median(sinks.base.us), head: median(sinks.head.us) };
+}
+
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const recorded = await record(Number(values.requests));
 console.log(`corpus: ${recorded.captures.length} captures (GET /json and POST /echo 1 KB, alternating) from the Express app under the preload`);
+
+if (values.against) {
+  const base = buildCommit(values.against);
+  const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+  const rounds = Number(values.rounds);
+  console.log(`\nbase ${base.sha} against head ${head} (dist/), CPU µs per log, medians of ${rounds} turns each\n`);
+  const pipe = await inWorker(PIPELINE_AB, { recorded, base: base.dist, head: join(ROOT, 'dist'), rounds }, workerLimits(recorded.settings));
+  console.log('                                  base     head   same bytes');
+  for (const m of ['GET', 'POST']) console.log(`pipeline alone, ${m.padEnd(4)}            ${pipe[m].base.toFixed(1).padStart(6)}   ${pipe[m].head.toFixed(1).padStart(6)}   ${pipe[m].same}`);
+  for (const m of ['GET', 'POST']) {
+    const s = await sinkAB(recorded, { base: base.dist, head: join(ROOT, 'dist') }, m, Number(values.rate), rounds);
+    console.log(`worker thread, ${m.padEnd(4)} at ${values.rate}/s    ${s.base.toFixed(1).padStart(6)}   ${s.head.toFixed(1).padStart(6)}`);
+  }
+  process.exit(0);
+}
+
 const runs = [];
-for (let r = 0; r < Number(values.runs); r++) runs.push(await replay(recorded, Number(values.logs)));
+for (let r = 0; r < Number(values.runs); r++) runs.push(await inWorker(STAGES, { root: ROOT, recorded, logs: Number(values.logs) }, workerLimits(recorded.settings)));
 console.log(`worker thread CPU µs per log, median of ${runs.length} runs of ${values.logs} logs (young generation ${workerLimits(recorded.settings).maxYoungGenerationSizeMb} MB)\n`);
 console.log('stage                          GET     POST');
 for (const stage of Object.keys(runs[0].get)) {

@@ -2,7 +2,7 @@ import { DEFAULT_DENYLIST, DEFAULT_DENYLIST_CONTAINS, DEFAULT_DENYLIST_FIELDS, D
 
 // A JSON body's keys are judged where they lie in the text: most keys of most bodies are on no list,
 // and slicing each one out to look it up in a Map was a third of the scanner's time; a test over the
-// whole text before the scan cost more than the scan (benchmarks/README.md, "JSON keys").
+// whole text before the scan cost more than the scan (benchmarks/README.md, "The worker's cost per log").
 
 const ASCII = 128;
 const BACKSLASH = 92;

@@ -127,9 +127,10 @@ class WorkerSink implements Sink {
       workerData: { settings, progress: this.progress, dropped: this.dropped },
       // V8 sizes a heap for a whole application by default and collects lazily; the pipeline's own
       // data is bounded by maxQueueBytes, so a small young generation and a modest old-space limit
-      // keep its RSS close to what it really holds.
+      // keep its RSS close to what it really holds (16 MB of young generation: +10 MB of peak RSS
+      // for no measurable CPU, benchmarks/README.md, "The worker's cost per log").
       resourceLimits: {
-        maxYoungGenerationSizeMb: 16,
+        maxYoungGenerationSizeMb: 8,
         maxOldGenerationSizeMb: Math.max(64, Math.ceil((settings.maxQueueBytes * 3) / (1024 * 1024)) + 32),
       },
     });
