@@ -70,8 +70,16 @@ async function summaries(dashboard, n, timeout = 8_000) {
 describe('readme-metrics CLI', () => {
   const running = [];
   const track = (run) => (running.push(run), run);
+  // SIGTERM first: dev passes it on to its command and waits for it. A SIGKILL alone left the command
+  // (the example API) running on its own after every run of the suite.
   afterEach(async () => {
-    await Promise.all(running.splice(0).map((r) => r.stop('SIGKILL')));
+    await Promise.all(
+      running.splice(0).map(async (r) => {
+        const stuck = setTimeout(() => r.stop('SIGKILL'), 5_000);
+        await r.stop('SIGTERM');
+        clearTimeout(stuck);
+      }),
+    );
   });
 
   describe('dev', () => {
