@@ -86,12 +86,10 @@ async function record(requests) {
   return recorded;
 }
 
-/** Shared by both replays: the corpus back as captures, and a thread's CPU time in ms (ns resolution). */
+/** Shared by both replays: a thread's CPU time in ms (ns resolution), a median, and the replayer. */
 const REPLAY_COMMON = `
 const { readFileSync } = require('node:fs');
 const { gzipSync } = require('node:zlib');
-const body = (b) => (b === null || typeof b === 'string' ? b : new Uint8Array(Buffer.from(b.bytes, 'base64')));
-const capturesOf = (recorded) => recorded.captures.map((r) => ({ ...r, requestBody: body(r.requestBody), responseBody: body(r.responseBody) }));
 const cpuMs = (task = 'thread-self') => Number(readFileSync('/proc/' + task + '/schedstat', 'utf8').split(' ')[0]) / 1e6;
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 /**
@@ -141,8 +139,7 @@ const dist = workerData.root + '/dist';
 const { buildLog } = require(dist + '/har/build.js');
 const { findCaller } = require(dist + '/group/finder.js');
 const { createRedactor } = require(dist + '/redact/index.js');
-const { settings } = workerData.recorded;
-const captures = capturesOf(workerData.recorded);
+const { settings, captures } = workerData;
 const redact = createRedactor(settings);
 const pipeline = replayer(dist, settings);
 const built = (raw) => buildLog(raw, raw.group ?? findCaller(raw.requestHeaders, raw.url), settings);
@@ -168,8 +165,7 @@ parentPort.postMessage(out);
 /** Pipeline A/B: both builds in one thread, taking turns. */
 const PIPELINE_AB = `${REPLAY_COMMON}
 const { workerData, parentPort } = require('node:worker_threads');
-const { settings } = workerData.recorded;
-const captures = capturesOf(workerData.recorded);
+const { settings, captures } = workerData;
 const builds = { base: replayer(workerData.base, settings), head: replayer(workerData.head, settings) };
 const out = {};
 for (const method of ['GET', 'POST']) {
@@ -198,11 +194,13 @@ function inWorker(source, workerData, resourceLimits) {
   });
 }
 
-/** The SDK worker's resourceLimits, read from the built sink so the two cannot drift apart. */
-function workerLimits(settings) {
-  const src = readFileSync(join(ROOT, 'dist', 'transport', 'sink.js'), 'utf8');
-  const young = Number(/maxYoungGenerationSizeMb: (\d+)/.exec(src)[1]);
-  return { maxYoungGenerationSizeMb: young, maxOldGenerationSizeMb: Math.max(64, Math.ceil((settings.maxQueueBytes * 3) / (1024 * 1024)) + 32) };
+/** The SDK worker's own heap limits (src/transport/sink.ts), so the replay cannot drift from them. */
+const { workerResourceLimits } = require(join(ROOT, 'dist', 'transport', 'sink.js'));
+
+/** The recorded captures as the pipeline takes them: binary bodies as bytes again. */
+function decoded(recorded) {
+  const body = (b) => (b === null || typeof b === 'string' ? b : new Uint8Array(Buffer.from(b.bytes, 'base64')));
+  return recorded.captures.map((r) => ({ ...r, requestBody: body(r.requestBody), responseBody: body(r.responseBody) }));
 }
 
 /** Compiles `commit` into test-output/bench/base-<commit>/dist (with its package.json beside it). */
@@ -226,12 +224,10 @@ function buildCommit(commit) {
  * The real WorkerSink of each build, fed the corpus in turns of a second at `rate` captures a second,
  * to a local collector; the CPU of each one's worker thread (the busiest thread it started) per log.
  */
-async function sinkAB(recorded, builds, method, rate, rounds) {
+async function sinkAB(settings, captures, builds, method, rate, rounds) {
   const { startCollector } = require(join(ROOT, 'dist', 'inspector', 'collector.js'));
   const collector = await startCollector({ host: '127.0.0.1', maxEntries: 10, token: 'rdme_bench_key_1234' });
-  const list = recorded.captures
-    .filter((c) => c.method === method)
-    .map((r) => ({ ...r, requestBody: r.requestBody?.bytes ? new Uint8Array(Buffer.from(r.requestBody.bytes, 'base64')) : r.requestBody, responseBody: r.responseBody?.bytes ? new Uint8Array(Buffer.from(r.responseBody.bytes, 'base64')) : r.responseBody }));
+  const list = captures.filter((c) => c.method === method);
   const tasks = () => new Set(readdirSync('/proc/self/task'));
   const cpu = (task) => {
     try {
@@ -244,7 +240,7 @@ async function sinkAB(recorded, builds, method, rate, rounds) {
   for (const [name, dist] of Object.entries(builds)) {
     const before = tasks();
     const { createSink } = require(join(dist, 'transport', 'sink.js'));
-    const sink = createSink({ ...recorded.settings, metricsServer: collector.url, apiKey: 'rdme_bench_key_1234', documentationUrlHeader: false }, { onBaseUrl() {} }, true);
+    const sink = createSink({ ...settings, metricsServer: collector.url, apiKey: 'rdme_bench_key_1234', documentationUrlHeader: false }, { onBaseUrl() {} }, true);
     sink.submit({ ...list[0] });
     await new Promise((r) => setTimeout(r, 1500));
     sinks[name] = { sink, threads: [...tasks()].filter((t) => !before.has(t)), us: [] };
@@ -279,6 +275,8 @@ async function sinkAB(recorded, builds, method, rate, rounds) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const recorded = await record(Number(values.requests));
+const { settings } = recorded;
+const captures = decoded(recorded);
 console.log(`corpus: ${recorded.captures.length} captures (GET /json and POST /echo 1 KB, alternating) from the Express app under the preload`);
 
 if (values.against) {
@@ -286,19 +284,19 @@ if (values.against) {
   const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
   const rounds = Number(values.rounds);
   console.log(`\nbase ${base.sha} against head ${head} (dist/), CPU µs per log, medians of ${rounds} turns each\n`);
-  const pipe = await inWorker(PIPELINE_AB, { recorded, base: base.dist, head: join(ROOT, 'dist'), rounds }, workerLimits(recorded.settings));
+  const pipe = await inWorker(PIPELINE_AB, { settings, captures, base: base.dist, head: join(ROOT, 'dist'), rounds }, workerResourceLimits(settings));
   console.log('                                  base     head   same bytes');
   for (const m of ['GET', 'POST']) console.log(`pipeline alone, ${m.padEnd(4)}            ${pipe[m].base.toFixed(1).padStart(6)}   ${pipe[m].head.toFixed(1).padStart(6)}   ${pipe[m].same}`);
   for (const m of ['GET', 'POST']) {
-    const s = await sinkAB(recorded, { base: base.dist, head: join(ROOT, 'dist') }, m, Number(values.rate), rounds);
+    const s = await sinkAB(settings, captures, { base: base.dist, head: join(ROOT, 'dist') }, m, Number(values.rate), rounds);
     console.log(`worker thread, ${m.padEnd(4)} at ${values.rate}/s    ${s.base.toFixed(1).padStart(6)}   ${s.head.toFixed(1).padStart(6)}`);
   }
   process.exit(0);
 }
 
 const runs = [];
-for (let r = 0; r < Number(values.runs); r++) runs.push(await inWorker(STAGES, { root: ROOT, recorded, logs: Number(values.logs) }, workerLimits(recorded.settings)));
-console.log(`worker thread CPU µs per log, median of ${runs.length} runs of ${values.logs} logs (young generation ${workerLimits(recorded.settings).maxYoungGenerationSizeMb} MB)\n`);
+for (let r = 0; r < Number(values.runs); r++) runs.push(await inWorker(STAGES, { root: ROOT, settings, captures, logs: Number(values.logs) }, workerResourceLimits(settings)));
+console.log(`worker thread CPU µs per log, median of ${runs.length} runs of ${values.logs} logs (young generation ${workerResourceLimits(settings).maxYoungGenerationSizeMb} MB)\n`);
 console.log('stage                          GET     POST');
 for (const stage of Object.keys(runs[0].get)) {
   console.log(`${stage.padEnd(26)} ${median(runs.map((x) => x.get[stage])).toFixed(1).padStart(7)}  ${median(runs.map((x) => x.post[stage])).toFixed(1).padStart(7)}`);

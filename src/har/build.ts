@@ -1,5 +1,6 @@
 import { arch, platform, release } from 'node:os';
 import type { RawCapture } from '../capture/raw-capture';
+import { isAuthorization } from '../group/finder';
 import { documentedTemplate } from '../openapi';
 import { version } from '../version';
 import { responseContent } from './content';
@@ -111,11 +112,6 @@ export function buildLog(
   }
   if (pd) entry.request.postData = pd;
   return log;
-}
-
-/** The length first: lower-casing every request header's name of every log for this one showed in profiles. */
-function isAuthorization(name: string): boolean {
-  return name.length === 13 && name.toLowerCase() === 'authorization';
 }
 
 function clientIp(raw: RawCapture, headers: ReturnType<typeof pairsFromRaw>, trustProxy: boolean): string {

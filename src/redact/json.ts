@@ -138,7 +138,8 @@ export function redactJsonText(s: string, policy: Policy): string | undefined {
       i++;
       continue;
     }
-    let key: string | number;
+    // undefined: a key the policy rules out where it lies (needsJudging), never sliced out.
+    let key: string | number | undefined;
     if (top.array) {
       key = top.index++;
     } else {
@@ -152,14 +153,10 @@ export function redactJsonText(s: string, policy: Policy): string | undefined {
       if (i >= n) break;
       c = s.charCodeAt(i);
       if (c === COMMA || c === CLOSE_BRACE) continue;
-      const container = c === OPEN_BRACE || c === OPEN_BRACKET;
-      if (!policy.needsJudging(s, keyStart, keyEnd)) {
-        i = take(policy.plain(container), i, c);
-        continue;
-      }
-      key = quoted ? decodeString(s, keyStart, keyEnd) : s.slice(keyStart, keyEnd);
+      if (policy.needsJudging(s, keyStart, keyEnd)) key = quoted ? decodeString(s, keyStart, keyEnd) : s.slice(keyStart, keyEnd);
     }
-    i = take(policy.judge(top.scope, key, c === OPEN_BRACE || c === OPEN_BRACKET), i, c);
+    const container = c === OPEN_BRACE || c === OPEN_BRACKET;
+    i = take(key === undefined ? policy.plain(container) : policy.judge(top.scope, key, container), i, c);
   }
 
   if (edits.length === 0) return undefined;

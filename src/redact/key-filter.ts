@@ -20,7 +20,15 @@ function neededWords(): string[] {
  * character. True, to be judged the long way, for a key with an escape or a non-ASCII character
  * (toLowerCase folds some to ASCII: the Kelvin sign to `k`).
  */
-export function defaultKeyFilter(): (s: string, start: number, end: number) => boolean {
+export function defaultKeyFilter(): KeyFilter {
+  // The same words for every redactor: the automaton is built once per process.
+  return (shared ??= buildKeyFilter());
+}
+
+type KeyFilter = (s: string, start: number, end: number) => boolean;
+let shared: KeyFilter | undefined;
+
+function buildKeyFilter(): KeyFilter {
   const words = neededWords();
   // The trie: goto[state * ASCII + char], -1 where absent; state 0 is the root.
   const goto: number[] = new Array<number>(ASCII).fill(-1);

@@ -95,6 +95,19 @@ function waitForExitFlush(worker: Worker, logs: string[], deadline: number, bodi
   debug(`final flush on exit: ${result === 'timed-out' ? 'deadline passed' : 'done'}`);
 }
 
+/**
+ * The worker's heap limits. V8 sizes a heap for a whole application by default and collects lazily;
+ * the pipeline's own data is bounded by maxQueueBytes, so a small young generation and a modest
+ * old-space limit keep its RSS close to what it really holds (16 MB of young generation: +10 MB of peak
+ * RSS for no measurable CPU, benchmarks/README.md, "The worker's cost per log"). Exported for that bench.
+ */
+export function workerResourceLimits(settings: PipelineSettings): { maxYoungGenerationSizeMb: number; maxOldGenerationSizeMb: number } {
+  return {
+    maxYoungGenerationSizeMb: 8,
+    maxOldGenerationSizeMb: Math.max(64, Math.ceil((settings.maxQueueBytes * 3) / (1024 * 1024)) + 32),
+  };
+}
+
 class WorkerSink implements Sink {
   private readonly worker: Worker;
   private batch = new CaptureBatch();
@@ -125,14 +138,7 @@ class WorkerSink implements Sink {
     this.workerIsBehind = new DropCounter('the background worker is behind', dropped);
     this.worker = new Worker(join(__dirname, 'worker.js'), {
       workerData: { settings, progress: this.progress, dropped: this.dropped },
-      // V8 sizes a heap for a whole application by default and collects lazily; the pipeline's own
-      // data is bounded by maxQueueBytes, so a small young generation and a modest old-space limit
-      // keep its RSS close to what it really holds (16 MB of young generation: +10 MB of peak RSS
-      // for no measurable CPU, benchmarks/README.md, "The worker's cost per log").
-      resourceLimits: {
-        maxYoungGenerationSizeMb: 8,
-        maxOldGenerationSizeMb: Math.max(64, Math.ceil((settings.maxQueueBytes * 3) / (1024 * 1024)) + 32),
-      },
+      resourceLimits: workerResourceLimits(settings),
     });
     this.worker.on('message', (msg: FromWorker) => this.onMessage(msg));
     this.worker.on('error', (err) => this.failOver(err));
