@@ -56,7 +56,7 @@ describe('secretScan through the preload', function () {
 
   before(async () => {
     collector = await startCollector();
-    [onApp, offApp] = await Promise.all([startApp('secret-echo.cjs', { collector }), startApp('secret-echo.cjs', { collector, env: { README_SECRET_SCAN: 'false' } })]);
+    [onApp, offApp] = await Promise.all([startApp('proto-echo.cjs', { collector }), startApp('proto-echo.cjs', { collector, env: { README_SECRET_SCAN: 'false' } })]);
     [on, off] = await Promise.all([exercise(onApp, collector), exercise(offApp, collector)]);
   });
   after(async () => {
