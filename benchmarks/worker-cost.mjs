@@ -1,7 +1,7 @@
 // What one log costs the SDK's worker, without the noise of a load test (on this shared machine the
 // same load test moves by 20-30% between runs; these move by a few percent).
 //   node benchmarks/worker-cost.mjs [--requests 600] [--logs 60000] [--runs 5]
-//   node benchmarks/worker-cost.mjs --against <commit> [--rate 3000] [--rounds 10]
+//   node benchmarks/worker-cost.mjs --against <commit> [--rate 3000] [--rounds 10] [--turn 1]
 // The corpus: the Express bench app runs under the preload (in-process mode, so the captures its
 // pipeline is handed can be recorded) and serves the bench's two scenarios, GET /json and POST /echo
 // 1 KB, alternating. Then:
@@ -11,7 +11,8 @@
 //   in one process, taking turns, so whatever the machine does hits both alike: the pipeline alone
 //   (medians of rounds of 30k logs, and whether both write the same bytes), then the real WorkerSink of
 //   each (the app thread's packing and hand-off, the worker, its sends to a local collector) fed the
-//   corpus at --rate captures a second, the worker thread's CPU per log from /proc (ns resolution).
+//   corpus at --rate captures a second for turns of --turn seconds, each ended by a flush, so every log's
+//   send counts; the worker thread's CPU per log from /proc (ns resolution).
 // See benchmarks/README.md, "The worker's cost per log".
 import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -32,6 +33,7 @@ const { values } = parseArgs({
     against: { type: 'string' },
     rate: { type: 'string', default: '3000' },
     rounds: { type: 'string', default: '10' },
+    turn: { type: 'string', default: '1' },
   },
 });
 
@@ -221,10 +223,10 @@ function buildCommit(commit) {
 }
 
 /**
- * The real WorkerSink of each build, fed the corpus in turns of a second at `rate` captures a second,
- * to a local collector; the CPU of each one's worker thread (the busiest thread it started) per log.
+ * The real WorkerSink of each build, fed the corpus in turns of `turnMs` at `rate` captures a second,
+ * to a local collector, each turn ended by a flush (so a turn pays for sending every log it fed); the CPU of each one's worker thread (the busiest thread it started) per log.
  */
-async function sinkAB(settings, captures, builds, method, rate, rounds) {
+async function sinkAB(settings, captures, builds, method, rate, rounds, turnMs) {
   const { startCollector } = require(join(ROOT, 'dist', 'inspector', 'collector.js'));
   const collector = await startCollector({ host: '127.0.0.1', maxEntries: 10, token: 'rdme_bench_key_1234' });
   const list = captures.filter((c) => c.method === method);
@@ -249,7 +251,7 @@ async function sinkAB(settings, captures, builds, method, rate, rounds) {
   const feed = (sink) =>
     new Promise((resolve) => {
       let n = 0;
-      const end = Date.now() + 1000;
+      const end = Date.now() + turnMs;
       const timer = setInterval(() => {
         for (let k = 0; k < rate / 100; k++, n++) sink.submit({ ...list[next++ % list.length] });
         if (Date.now() >= end) {
@@ -263,7 +265,7 @@ async function sinkAB(settings, captures, builds, method, rate, rounds) {
       const s = sinks[name];
       const before = s.threads.map(cpu);
       const n = await feed(s.sink);
-      await new Promise((res) => setTimeout(res, 400)); // its last sends
+      await s.sink.flush(2000); // its last sends
       s.us.push((Math.max(...s.threads.map((t, k) => cpu(t) - before[k])) * 1000) / n);
     }
   }
@@ -288,7 +290,7 @@ if (values.against) {
   console.log('                                  base     head   same bytes');
   for (const m of ['GET', 'POST']) console.log(`pipeline alone, ${m.padEnd(4)}            ${pipe[m].base.toFixed(1).padStart(6)}   ${pipe[m].head.toFixed(1).padStart(6)}   ${pipe[m].same}`);
   for (const m of ['GET', 'POST']) {
-    const s = await sinkAB(settings, captures, { base: base.dist, head: join(ROOT, 'dist') }, m, Number(values.rate), rounds);
+    const s = await sinkAB(settings, captures, { base: base.dist, head: join(ROOT, 'dist') }, m, Number(values.rate), rounds, Number(values.turn) * 1000);
     console.log(`worker thread, ${m.padEnd(4)} at ${values.rate}/s    ${s.base.toFixed(1).padStart(6)}   ${s.head.toFixed(1).padStart(6)}`);
   }
   process.exit(0);

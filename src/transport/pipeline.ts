@@ -22,11 +22,11 @@ const SHED_FOR_QUEUE = "bodies left out: the SDK's queue was over half full (the
 // batches, but never in one unbounded body.
 const MAX_BATCH_LOGS = 1_000;
 const MAX_BATCH_BYTES = 4 * 1024 * 1024;
-// Sends start at least this far apart while the queue is below a batch's bound. A send has a fixed
-// cost (a compressor, a request, its response, and code that runs too rarely to be optimized) of a
-// few hundred microseconds: at thousands of requests a second, batches of bufferLength would spend
-// more on sending than on building the logs. Below bufferLength logs per interval nothing changes.
-const SEND_SPACING_MS = 100;
+// Calls start at least this far apart (or flushInterval, if shorter) unless a whole batch waits. A call
+// costs about a millisecond of CPU whatever it carries (a compressor, a request, its answer, in code that
+// runs too rarely to stay hot): at 10 calls a second that was most of the worker's CPU below 1,000 req/s
+// (benchmarks/README.md, "The worker's cost per log"). flushInterval is the user's bound on a log's wait.
+const MAX_SEND_SPACING_MS = 1_000;
 // Calls to the Metrics API under way at once, while a backlog fills whole batches (as many as the
 // client's connections). One at a time, throughput is a batch per round trip: at 1000 logs a batch and
 // 70 ms a round trip (our collector, at 16k req/s on a 2-core machine) that is 14k logs/s, and a fifth
@@ -237,7 +237,7 @@ export class Pipeline {
 
   /**
    * Starts sending, unless the Metrics API asked us to back off, or (unless forced) the last send started
-   * less than SEND_SPACING_MS ago. A second call at once only while a backlog fills whole batches (or
+   * less than sendSpacing() ago. A second call at once only while a backlog fills whole batches (or
    * when flushing): without one it would only split what a single call carries.
    */
   private kick(force = false): void {
@@ -245,7 +245,7 @@ export class Pipeline {
       const backlog = force || this.fillsABatch();
       if (this.sends.size > 0 && !backlog) return;
       const now = Date.now();
-      const wait = Math.max(this.sender.pausedUntil - now, backlog ? 0 : this.lastSendAt + SEND_SPACING_MS - now);
+      const wait = Math.max(this.sender.pausedUntil - now, backlog ? 0 : this.lastSendAt + this.sendSpacing() - now);
       if (wait > 0) return this.arm(wait);
       this.lastSendAt = now;
       const count = this.batchSize();
@@ -271,6 +271,10 @@ export class Pipeline {
       });
       this.sends.add(p);
     }
+  }
+
+  private sendSpacing(): number {
+    return Math.min(MAX_SEND_SPACING_MS, this.settings.flushInterval);
   }
 
   /** A backlog: the queue holds at least one batch at its bound, so waiting would only let it grow. */

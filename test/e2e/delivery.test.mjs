@@ -76,6 +76,34 @@ describe('delivery', function () {
     });
   }
 
+  // A call costs about a millisecond of the worker's CPU whatever it carries: at the defaults, steady
+  // traffic goes out about once a second (flushInterval), not at every bufferLength logs.
+  for (const mode of ['true', 'false']) {
+    it(`sends steady traffic about once per flushInterval at the defaults, every log included (backgroundWorkerMode=${mode})`, async () => {
+      const app = await startApp('http-basic.cjs', { collector, env: { README_FLUSH_INTERVAL: undefined, README_BACKGROUND_WORKER_MODE: mode } });
+      try {
+        const started = Date.now();
+        let sent = 0;
+        const client = async () => {
+          while (Date.now() - started < 2_000) {
+            await request(`${app.url}/json?steady=${sent++}`);
+            await sleep(5);
+          }
+        };
+        await Promise.all([client(), client(), client()]);
+        const elapsed = Date.now() - started;
+        await waitForLogs(collector, sent, { filter: (log) => entryOf(log).request.url.includes('steady='), timeout: 10_000 });
+        const calls = collector.posts.filter((p) => p.count > 0).length;
+        // With bufferLength 10 the first call goes at once, then one per second at most: over 2 s of
+        // traffic (and whatever a slow machine adds), never the one call per 10 logs it would be otherwise.
+        expect(sent).to.be.above(30);
+        expect(calls).to.be.at.most(Math.ceil(elapsed / 1000) + 2);
+      } finally {
+        await app.stop();
+      }
+    });
+  }
+
   it('sends a lone request on the default timer, within a few seconds', async () => {
     const app = await startApp('http-basic.cjs', { collector, env: { README_FLUSH_INTERVAL: undefined } });
     try {
