@@ -3,10 +3,11 @@ import type { Stats } from './settings';
 
 export type ToWorker =
   /**
-   * sentAt: Date.now() on the app's thread; timed: handed off by the timer, not because the batch filled;
+   * sentAt: Date.now() on the app's thread; moderate: the batch took a while to gather (moderate traffic,
+   * see sink.ts), so the worker may pace it;
    * bytes: the batch's size as the app's thread counted it, added to the shared progress once handled.
    */
-  | { type: 'captures'; batch: PackedBatch; sentAt: number; timed: boolean; bytes: number }
+  | { type: 'captures'; batch: PackedBatch; sentAt: number; moderate: boolean; bytes: number }
   /** final: the process is ending (a signal), see Pipeline.flush. */
   | { type: 'flush'; id: number; timeoutMs: number; final: boolean }
   /**

@@ -11,8 +11,8 @@
  * every capture cost the worker 19 µs per request at 1,500 req/s, a third of its CPU).
  *
  * A pause costs the worker more than its sleep when the core is busy (it waits for the other thread's
- * slice), so it only pauses when there is room: for a handoff the app's timer sent (the batch did not
- * fill, i.e. a few thousand requests a second at most) and that reached it within LAG_MS. Under heavy
+ * slice), so it only pauses when there is room: for a handoff of moderate traffic (its batch took a
+ * while to gather, i.e. a few thousand requests a second at most; see sink.ts) that reached it within LAG_MS. Under heavy
  * load it works flat out: a saturated app's latency is its own queue's, and dropping logs to spare it a
  * microsecond would be the wrong trade.
  */
@@ -29,9 +29,9 @@ export class Pacer {
   private paced = false;
   private sliceStart = 0;
 
-  /** A handoff arrived that the app's thread sent at `sentAt` (its Date.now()), by its timer or because it filled. */
-  arrived(sentAt: number, timed: boolean): void {
-    this.paced = timed && Date.now() - sentAt <= LAG_MS;
+  /** A handoff arrived that the app's thread sent at `sentAt` (its Date.now()), of moderate traffic or not. */
+  arrived(sentAt: number, moderate: boolean): void {
+    this.paced = moderate && Date.now() - sentAt <= LAG_MS;
     this.sliceStart = performance.now();
   }
 

@@ -79,10 +79,16 @@ class InProcessSink implements Sink {
   }
 }
 
-/** Captures cross to the worker in small batches (see handoff.ts), as buffers that are transferred. */
+/**
+ * Captures cross to the worker in small batches (see handoff.ts), as buffers that are transferred. Each
+ * handoff wakes the worker, which then runs code gone cold since the last one: at moderate rates fewer,
+ * larger handoffs cost it less (benchmarks/README.md, "The worker's cost per log").
+ */
 const HANDOFF_BATCH = 64;
 const HANDOFF_BYTES = 1024 * 1024;
-const HANDOFF_DELAY_MS = 20;
+const HANDOFF_DELAY_MS = 100;
+/** A batch that took this long to gather is moderate traffic (under 64 per 20 ms): the worker paces it (pacer.ts). */
+const SLOW_FILL_MS = 20;
 /** How long past its own deadline the app's thread waits for the worker's answer on exit. */
 const EXIT_SLACK_MS = 100;
 
@@ -123,6 +129,8 @@ class WorkerSink implements Sink {
   private handedTotal = 0;
   private handledAtSnapshot = 0;
   private timer: NodeJS.Timeout | null = null;
+  /** When the batch being gathered got its first capture. */
+  private gatherStart = 0;
   private lastStats: Stats = emptyStats();
   private nextFlushId = 1;
   private waiting = new Map<number, (s: Stats) => void>();
@@ -176,7 +184,8 @@ class WorkerSink implements Sink {
     if (this.fallback) return this.fallback.submit(raw);
     if (this.workerBehind()) return this.workerIsBehind.drop(1);
     this.batch.add(raw);
-    if (this.batch.length >= HANDOFF_BATCH || this.batch.byteLength >= HANDOFF_BYTES) this.handOff(false);
+    if (this.batch.length === 1) this.gatherStart = Date.now();
+    if (this.batch.length >= HANDOFF_BATCH || this.batch.byteLength >= HANDOFF_BYTES) this.handOff(Date.now() - this.gatherStart >= SLOW_FILL_MS);
     else if (!this.timer) {
       this.timer = setTimeout(() => this.handOff(true), HANDOFF_DELAY_MS);
       this.timer.unref();
@@ -194,7 +203,8 @@ class WorkerSink implements Sink {
     return captures >= this.settings.maxQueueEntries || bytes >= this.settings.maxQueueBytes;
   }
 
-  private handOff(timed: boolean): void {
+  /** moderate: the batch gathered slowly (see SLOW_FILL_MS); false when flushing. */
+  private handOff(moderate: boolean): void {
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = null;
@@ -204,7 +214,7 @@ class WorkerSink implements Sink {
     const bytes = this.batch.byteLength;
     const { message, transfer } = this.batch.take();
     try {
-      this.worker.postMessage({ type: 'captures', batch: message, sentAt: Date.now(), timed, bytes }, transfer);
+      this.worker.postMessage({ type: 'captures', batch: message, sentAt: Date.now(), moderate, bytes }, transfer);
       this.handedCaptures = (this.handedCaptures + n) | 0;
       this.handedTotal += n;
       this.handedBytes = (this.handedBytes + bytes) | 0;

@@ -31,7 +31,7 @@ const counted = (): number => handled - pipeline.inBuild;
 
 port.on('message', (msg: ToWorker) => {
   if (msg.type === 'captures') {
-    pacer.arrived(msg.sentAt, msg.timed);
+    pacer.arrived(msg.sentAt, msg.moderate);
     try {
       for (const raw of unpack(msg.batch)) {
         pipeline.add(raw);

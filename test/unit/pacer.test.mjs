@@ -1,5 +1,5 @@
-// The worker's pacer pauses between captures, after a slice of work, only for handoffs the app's timer
-// sent that arrive on time.
+// The worker's pacer pauses between captures, after a slice of work, only for handoffs of moderate
+// traffic (their batch gathered slowly) that arrive on time.
 import { expect } from 'chai';
 import { createRequire } from 'node:module';
 
@@ -7,13 +7,13 @@ const require = createRequire(import.meta.url);
 const { Pacer } = require('../../dist/transport/pacer.js');
 
 describe('Pacer', () => {
-  it('pauses for a timed handoff that arrives on time', () => {
+  it('pauses for a handoff of moderate traffic that arrives on time', () => {
     const pacer = new Pacer();
     pacer.arrived(Date.now(), true);
     expect(pacer.pausing).to.equal(true);
   });
 
-  it('works flat out for a handoff that filled (heavy load)', () => {
+  it('works flat out for a handoff that filled fast (heavy load)', () => {
     const pacer = new Pacer();
     pacer.arrived(Date.now(), false);
     expect(pacer.pausing).to.equal(false);
