@@ -141,6 +141,11 @@ export class Pipeline {
     }
   }
 
+  /** Nothing queued, being built or being sent: the counters cannot change until more captures arrive. */
+  get idle(): boolean {
+    return this.queue.length === 0 && this.sends.size === 0 && this.building.size === 0;
+  }
+
   /** Captures whose log is still being built (bodies decoded asynchronously), counted nowhere yet. */
   get inBuild(): number {
     return this.building.size;

@@ -30,6 +30,7 @@ let handled = 0;
 const counted = (): number => handled - pipeline.inBuild;
 
 port.on('message', (msg: ToWorker) => {
+  watchStats();
   if (msg.type === 'captures') {
     pacer.arrived(msg.sentAt, msg.moderate);
     try {
@@ -73,11 +74,21 @@ function logsOfBody(body: Uint8Array): string[] {
   }
 }
 
-// Counters flow back a few times a second, only when they changed, so getStats() is current.
+// Counters flow back a few times a second, only when they changed, so getStats() is current; the timer
+// stops once nothing changes and nothing is left to send, so an idle app's worker sleeps.
 let lastSent = '';
-setInterval(() => {
+let statsTimer: NodeJS.Timeout | null = null;
+function reportStats(): void {
   const now = JSON.stringify(pipeline.stats) + counted();
-  if (now === lastSent) return;
-  lastSent = now;
-  port.postMessage({ type: 'stats', stats: pipeline.stats, handled: counted() });
-}, 250);
+  if (now !== lastSent) {
+    lastSent = now;
+    port.postMessage({ type: 'stats', stats: pipeline.stats, handled: counted() });
+  } else if (pipeline.idle && statsTimer) {
+    clearInterval(statsTimer);
+    statsTimer = null;
+  }
+}
+function watchStats(): void {
+  statsTimer ??= setInterval(reportStats, 250);
+}
+watchStats();
