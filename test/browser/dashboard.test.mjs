@@ -346,6 +346,14 @@ describeWithChromium('inspector dashboard (browser)', function () {
     await waitForRows((await serverLogs()).length);
     await page.locator('#requests tbody tr', { has: page.locator('.route', { hasText: '/v1/books/:id' }) }).first().click();
     await page.locator('#detail .detail-body').waitFor();
+    // The narrower list is laid out once the pane is in: measured before that frame (a loaded CI
+    // machine, once), a real path read 0 px wide. Waiting for it keeps the check on the settled layout;
+    // a path that never shows still fails here.
+    await page.waitForFunction(
+      () => [...document.querySelectorAll('#requests tbody tr .c-path .route + .path')].every((p) => p.getBoundingClientRect().width > 0),
+      null,
+      { timeout: 5_000 },
+    );
     const cells = await page.$$eval('#requests tbody tr .c-path', (tds) =>
       tds
         .filter((td) => td.querySelector('.route'))
