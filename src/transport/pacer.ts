@@ -12,9 +12,9 @@
  *
  * A pause costs the worker more than its sleep when the core is busy (it waits for the other thread's
  * slice), so it only pauses when there is room: for a handoff of moderate traffic (its batch took a
- * while to gather, i.e. a few thousand requests a second at most; see sink.ts) that reached it within LAG_MS. Under heavy
- * load it works flat out: a saturated app's latency is its own queue's, and dropping logs to spare it a
- * microsecond would be the wrong trade.
+ * while to gather, i.e. a few thousand requests a second at most; see sink.ts) that reached it within
+ * LAG_MS. Under heavy load it works flat out: a saturated app's latency is its own queue's, and dropping
+ * logs to spare it a microsecond would be the wrong trade.
  */
 
 /** How late a handoff may arrive (its age when the worker reads it) and still be paced. */
