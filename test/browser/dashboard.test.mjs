@@ -346,13 +346,22 @@ describeWithChromium('inspector dashboard (browser)', function () {
     await waitForRows((await serverLogs()).length);
     await page.locator('#requests tbody tr', { has: page.locator('.route', { hasText: '/v1/books/:id' }) }).first().click();
     await page.locator('#detail .detail-body').waitFor();
-    // The narrower list is laid out once the pane is in: measured before that frame (a loaded CI
-    // machine, once), a real path read 0 px wide. Waiting for it keeps the check on the settled layout;
-    // a path that never shows still fails here.
+    // The narrower list is laid out once the pane and its contents are in. CI on Node 22 twice measured
+    // a real path 0 px wide right after the pane opened (never reproduced alone), so this waits until
+    // every cell passes the checks below, then makes them: a layout that never settles still fails.
     await page.waitForFunction(
-      () => [...document.querySelectorAll('#requests tbody tr .c-path .route + .path')].every((p) => p.getBoundingClientRect().width > 0),
+      () =>
+        [...document.querySelectorAll('#requests tbody tr .c-path')]
+          .filter((td) => td.querySelector('.route'))
+          .every((td) => {
+            const cell = td.getBoundingClientRect();
+            const route = td.querySelector('.route').getBoundingClientRect();
+            const path = td.querySelector('.path');
+            const p = path.getBoundingClientRect();
+            return p.width > 0 && p.top >= route.bottom - 1 && p.left >= cell.left && p.right <= cell.right && path.scrollWidth <= path.clientWidth + 1;
+          }),
       null,
-      { timeout: 5_000 },
+      { timeout: 5_000, polling: 100 },
     );
     const cells = await page.$$eval('#requests tbody tr .c-path', (tds) =>
       tds
