@@ -23,6 +23,31 @@ const MIN_BAR_PX = 4;
 
 const getJson = async (url) => JSON.parse((await request(url)).body);
 
+/** Where the list's parts are and how they are laid out: what a failed layout check reports. */
+function layoutState(page) {
+  return page.evaluate(() => {
+    const box = (el) => {
+      if (!el) return null;
+      const r = el.getBoundingClientRect();
+      return { left: Math.round(r.left), top: Math.round(r.top), width: Math.round(r.width), display: window.getComputedStyle(el).display };
+    };
+    return {
+      viewport: [window.innerWidth, window.innerHeight],
+      bodyClass: document.body.className,
+      content: box(document.querySelector('.content')),
+      detail: box(document.querySelector('#detail')),
+      table: box(document.querySelector('#requests')),
+      headers: [...document.querySelectorAll('#requests th')].map((th) => [th.className, box(th)]),
+      rows: [...document.querySelectorAll('#requests tbody tr')].slice(0, 8).map((tr) => ({
+        id: tr.dataset.id,
+        class: tr.className,
+        cell: box(tr.querySelector('.c-path')),
+        spans: [...tr.querySelectorAll('.c-path > span')].map((span) => [span.className, span.textContent, box(span)]),
+      })),
+    };
+  });
+}
+
 describeWithChromium('inspector dashboard (browser)', function () {
   this.timeout(30_000);
   let dev;
@@ -345,50 +370,59 @@ describeWithChromium('inspector dashboard (browser)', function () {
     await page.goto(dev.dashboard);
     await waitForRows((await serverLogs()).length);
     await page.locator('#requests tbody tr', { has: page.locator('.route', { hasText: '/v1/books/:id' }) }).first().click();
-    await page.locator('#detail .detail-body').waitFor();
-    // The narrower list is laid out once the pane and its contents are in. CI on Node 22 twice measured
-    // a real path 0 px wide right after the pane opened (never reproduced alone), so this waits until
-    // every cell passes the checks below, then makes them: a layout that never settles still fails.
-    await page.waitForFunction(
-      () =>
-        [...document.querySelectorAll('#requests tbody tr .c-path')]
+    try {
+      await page.locator('#detail .detail-body').waitFor();
+      // The narrower list is laid out once the pane and its contents are in. CI on Node 22 twice measured
+      // a real path 0 px wide right after the pane opened (never reproduced alone), so this waits until
+      // every cell passes the checks below, then makes them. A layout that never settles still fails,
+      // saying what the page looked like: the cause is not known yet.
+      await page
+        .waitForFunction(
+          () =>
+            [...document.querySelectorAll('#requests tbody tr .c-path')]
+              .filter((td) => td.querySelector('.route'))
+              .every((td) => {
+                const cell = td.getBoundingClientRect();
+                const route = td.querySelector('.route').getBoundingClientRect();
+                const path = td.querySelector('.path');
+                const p = path.getBoundingClientRect();
+                return p.width > 0 && p.top >= route.bottom - 1 && p.left >= cell.left && p.right <= cell.right && path.scrollWidth <= path.clientWidth + 1;
+              }),
+          null,
+          { timeout: 5_000, polling: 100 },
+        )
+        .catch(async (err) => {
+          throw new Error(`${err.message}\nthe page then: ${JSON.stringify(await layoutState(page))}`);
+        });
+      const cells = await page.$$eval('#requests tbody tr .c-path', (tds) =>
+        tds
           .filter((td) => td.querySelector('.route'))
-          .every((td) => {
-            const cell = td.getBoundingClientRect();
-            const route = td.querySelector('.route').getBoundingClientRect();
-            const path = td.querySelector('.path');
-            const p = path.getBoundingClientRect();
-            return p.width > 0 && p.top >= route.bottom - 1 && p.left >= cell.left && p.right <= cell.right && path.scrollWidth <= path.clientWidth + 1;
+          .map((td) => {
+            const box = (el) => {
+              const r = el.getBoundingClientRect();
+              return { text: el.textContent, left: r.left, right: r.right, top: r.top, bottom: r.bottom, width: r.width, clipped: el.scrollWidth > el.clientWidth + 1 };
+            };
+            return { cell: box(td), route: box(td.querySelector('.route')), path: box(td.querySelector('.path')) };
           }),
-      null,
-      { timeout: 5_000, polling: 100 },
-    );
-    const cells = await page.$$eval('#requests tbody tr .c-path', (tds) =>
-      tds
-        .filter((td) => td.querySelector('.route'))
-        .map((td) => {
-          const box = (el) => {
-            const r = el.getBoundingClientRect();
-            return { text: el.textContent, left: r.left, right: r.right, top: r.top, bottom: r.bottom, width: r.width, clipped: el.scrollWidth > el.clientWidth + 1 };
-          };
-          return { cell: box(td), route: box(td.querySelector('.route')), path: box(td.querySelector('.path')) };
-        }),
-    );
-    expect(cells.length).to.be.greaterThan(1);
-    for (const { cell, route, path } of cells) {
-      // The real path on its own line under the template, whole and inside its cell.
-      expect(path.width, path.text).to.be.greaterThan(0);
-      expect(path.top, path.text).to.be.at.least(route.bottom - 1);
-      expect(path.left, path.text).to.be.at.least(cell.left);
-      expect(path.right, path.text).to.be.at.most(cell.right);
-      expect(path.clipped, `${path.text} is cut off`).to.equal(false);
+      );
+      expect(cells.length).to.be.greaterThan(1);
+      for (const { cell, route, path } of cells) {
+        // The real path on its own line under the template, whole and inside its cell.
+        expect(path.width, path.text).to.be.greaterThan(0);
+        expect(path.top, path.text).to.be.at.least(route.bottom - 1);
+        expect(path.left, path.text).to.be.at.least(cell.left);
+        expect(path.right, path.text).to.be.at.most(cell.right);
+        expect(path.clipped, `${path.text} is cut off`).to.equal(false);
+      }
+      const books = cells.filter((c) => c.route.text === '/v1/books/:id').map((c) => c.path.text);
+      expect(new Set(books).size, books.join(' ')).to.be.greaterThan(1);
+      await page.locator('#requests').evaluate((el) => el.scrollIntoView());
+      await shot('detail-open-list-1440.png');
+    } finally {
+      // Closed whatever happened above: the tests after this one expect the list without the pane.
+      await page.keyboard.press('Escape');
+      await page.locator('#detail').waitFor({ state: 'hidden' });
     }
-    const books = cells.filter((c) => c.route.text === '/v1/books/:id').map((c) => c.path.text);
-    expect(new Set(books).size, books.join(' ')).to.be.greaterThan(1);
-    await page.locator('#requests').evaluate((el) => el.scrollIntoView());
-    await shot('detail-open-list-1440.png');
-    await page.keyboard.press('Escape');
-    await page.locator('#detail').waitFor({ state: 'hidden' });
   });
 
   it('brings the charts back into view when a filter changes', async () => {
