@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { RawCapture } from '../capture/raw-capture';
 import { debug, errorMessage, warnOnce } from '../debug';
 import { DropCounter, dropTotal, readDropTotal, readShedTotal } from './drops';
@@ -7,6 +7,7 @@ import { CaptureBatch, unpack } from './handoff';
 import { HANDLED_BYTES, HANDLED_CAPTURES, type FromWorker, type ToWorker } from './messages';
 import type { Pipeline } from './pipeline';
 import { emptyStats, type PipelineSettings, type Stats } from './settings';
+import { startWorker } from './worker-start';
 
 /** Where the main thread hands finished captures: the worker, or the pipeline in-process. */
 export interface Sink {
@@ -60,7 +61,7 @@ class InProcessSink implements Sink {
     debug(`exit: ${logs.length} queued log(s), ${bodies.length} body(ies) in flight`);
     if (logs.length === 0 && bodies.length === 0) return;
     const deadline = Date.now() + timeoutMs;
-    const worker = new Worker(join(__dirname, 'worker.js'), {
+    const worker = startWorker(join(__dirname, 'worker.js'), {
       workerData: {
         settings: this.settings,
         progress: new Int32Array(new SharedArrayBuffer(8)),
@@ -144,7 +145,7 @@ class WorkerSink implements Sink {
     private readonly dropped: BigInt64Array,
   ) {
     this.workerIsBehind = new DropCounter('the background worker is behind', dropped);
-    this.worker = new Worker(join(__dirname, 'worker.js'), {
+    this.worker = startWorker(join(__dirname, 'worker.js'), {
       workerData: { settings, progress: this.progress, dropped: this.dropped },
       resourceLimits: workerResourceLimits(settings),
     });
