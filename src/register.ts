@@ -1,8 +1,8 @@
 import { isMainThread } from 'node:worker_threads';
 
-// Our own pipeline worker (and any worker thread) inherits the preload: only the main thread observes.
-// The agent is required here, not imported: a worker would otherwise load all of it (51 modules and
-// their dependencies, about 2 MB of heap) only to leave it unused.
+// The app's worker threads inherit the preload (the SDK's own start without it: transport/worker-start.ts):
+// only the main thread observes. The agent is required here, not imported: a worker would otherwise load
+// all of it (51 modules and their dependencies, about 2 MB of heap) only to leave it unused.
 if (isMainThread) {
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -8,19 +8,14 @@ import { Worker, type WorkerOptions } from 'node:worker_threads';
 /** Options that load code into every thread, written `--flag value` or `--flag=value`. */
 const PRELOADS = new Set(['--require', '-r', '--import', '--loader', '--experimental-loader']);
 
-function preloadFlag(arg: string): { flag: boolean; withValue: boolean } {
-  if (PRELOADS.has(arg)) return { flag: true, withValue: false };
-  const eq = arg.indexOf('=');
-  return { flag: eq > 0 && PRELOADS.has(arg.slice(0, eq)), withValue: true };
-}
-
 /** The arguments without the preloads and their values; everything else kept, in order. */
 export function withoutPreloads(args: readonly string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < args.length; i++) {
-    const { flag, withValue } = preloadFlag(args[i]);
-    if (!flag) out.push(args[i]);
-    else if (!withValue) i++;
+    const arg = args[i];
+    const eq = arg.indexOf('=');
+    if (PRELOADS.has(arg)) i++; // its value is the next argument
+    else if (!(eq > 0 && PRELOADS.has(arg.slice(0, eq)))) out.push(arg);
   }
   return out;
 }
@@ -50,40 +45,56 @@ export function splitNodeOptions(value: string): string[] {
   return out;
 }
 
-function quoteNodeOption(arg: string): string {
-  return /[\s"\\]/.test(arg) ? `"${arg.replace(/["\\]/g, (c) => `\\${c}`)}"` : arg;
+/** Arguments written as NODE_OPTIONS, so that splitNodeOptions() (and Node) reads them back unchanged. */
+export function joinNodeOptions(args: readonly string[]): string {
+  return args.map((arg) => (/[\s"\\]/.test(arg) ? `"${arg.replace(/["\\]/g, (c) => `\\${c}`)}"` : arg)).join(' ');
 }
-
-/** NODE_OPTIONS without its preloads; undefined when nothing is left. */
-export function nodeOptionsWithoutPreloads(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  const kept = withoutPreloads(splitNodeOptions(value));
-  return kept.length === 0 ? undefined : kept.map(quoteNodeOption).join(' ');
-}
-
-// "Initiated Worker with invalid execArgv flags: --max-old-space-size=200, --title=x" (Node 20-24).
-const INVALID = /invalid execArgv flags: (.*)$/;
 
 /**
- * Starts one of the SDK's workers without the app's preloads. The app's other options are passed on as
- * the worker would have inherited them; those a worker refuses when they are given explicitly (V8 and
- * process-wide options such as --max-old-space-size) are left out, since it inherits their effect anyway.
+ * What a worker refused, from its error: options given explicitly that only the process may take ("invalid
+ * execArgv flags: --max-old-space-size=200, --title=x"), or one such option in NODE_OPTIONS ("invalid
+ * NODE_OPTIONS env variable: --use-openssl-ca is not allowed in NODE_OPTIONS"; Node 20-24). Null when the
+ * error is not such a refusal or cannot be read.
+ */
+function refusal(err: unknown): ((arg: string) => boolean) | null {
+  if ((err as { code?: string }).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') return null;
+  const message = (err as Error).message;
+  const flags = /invalid execArgv flags: (.*)$/.exec(message);
+  if (flags) {
+    const refused = new Set(flags[1].split(', '));
+    return (arg) => refused.has(arg);
+  }
+  const option = /invalid NODE_OPTIONS env variable: (--[^\s=]+)=? is not allowed in NODE_OPTIONS/.exec(message);
+  if (option) return (arg) => arg === option[1] || arg.startsWith(`${option[1]}=`);
+  return null;
+}
+
+/**
+ * Starts one of the SDK's workers without the app's preloads. Without any, it starts as Node starts a
+ * worker by default. With some, the app's other options are passed on, less those the worker refuses when
+ * given explicitly (V8 and process-wide options such as --max-old-space-size or --use-openssl-ca), whose
+ * effect it inherits anyway; a refusal it cannot read starts it as by default, preloads included.
  */
 export function startWorker(file: string, options: WorkerOptions): Worker {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  const nodeOptions = nodeOptionsWithoutPreloads(env.NODE_OPTIONS);
-  if (nodeOptions === undefined) delete env.NODE_OPTIONS;
-  else env.NODE_OPTIONS = nodeOptions;
   let execArgv = withoutPreloads(process.execArgv);
+  const nodeOptions = splitNodeOptions(process.env.NODE_OPTIONS ?? '');
+  let kept = withoutPreloads(nodeOptions);
+  const ownArgv = execArgv.length < process.execArgv.length;
+  const ownEnv = kept.length < nodeOptions.length;
+  if (!ownArgv && !ownEnv) return new Worker(file, options);
   for (;;) {
+    const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: joinNodeOptions(kept) };
+    if (kept.length === 0) delete env.NODE_OPTIONS;
     try {
-      return new Worker(file, { ...options, env, execArgv });
+      return new Worker(file, { ...options, ...(ownArgv ? { execArgv } : {}), ...(ownEnv ? { env } : {}) });
     } catch (err) {
-      const invalid = (err as { code?: string }).code === 'ERR_WORKER_INVALID_EXEC_ARGV' ? INVALID.exec((err as Error).message) : null;
-      const refused = new Set(invalid ? invalid[1].split(', ') : []);
-      const fewer = execArgv.filter((a) => !refused.has(a));
-      if (fewer.length === execArgv.length) throw err;
-      execArgv = fewer;
+      const refused = refusal(err);
+      const fewerArgv = refused ? execArgv.filter((a) => !refused(a)) : execArgv;
+      const fewerKept = refused ? kept.filter((a) => !refused(a)) : kept;
+      if (fewerArgv.length === execArgv.length && fewerKept.length === kept.length) break;
+      execArgv = fewerArgv;
+      kept = fewerKept;
     }
   }
+  return new Worker(file, options);
 }

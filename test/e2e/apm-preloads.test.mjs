@@ -3,6 +3,7 @@
 // as with the APM alone, the APM still traces every request, each request's log is whole, and the SDK's
 // own calls to the Metrics API are nobody's spans. A worker thread runs the app's preloads again unless it
 // is started without them: ours ran a second OpenTelemetry and reported its calls as the app's traffic.
+// No stderr from the SDK: its worker started (not the main-thread fallback, which warns).
 import { expect } from 'chai';
 import { join } from 'node:path';
 import { FIXTURES, REGISTER, entryOf, request, sleep, startApp, startCollector, waitForLogs } from '../helpers/harness.mjs';
@@ -22,6 +23,11 @@ const WAYS = {
   'the APM first, then ours (--require)': { preload: 'none', nodeArgs: ['--require', OTEL, '--require', REGISTER] },
   'ours first, then the APM (--require)': { preload: 'none', nodeArgs: ['--require', REGISTER, '--require', OTEL] },
   'the APM from NODE_OPTIONS, ours by --import': { preload: 'import', env: { NODE_OPTIONS: `--require "${OTEL}"` } },
+  // Options only the process may take, which a worker refuses when they are given to it explicitly.
+  'beside options a worker refuses (--use-openssl-ca, --title, --max-old-space-size)': {
+    nodeArgs: ['--max-old-space-size=512', '--title=traced-app'],
+    env: { NODE_OPTIONS: `--use-openssl-ca --title=traced-app --require "${OTEL}"` },
+  },
 };
 
 describe('beside an APM preload (OpenTelemetry)', function () {
