@@ -1,6 +1,7 @@
 import { gzip, gzipSync } from 'node:zlib';
 import { promisify } from 'node:util';
-import { Agent, request } from 'undici';
+import type { Agent } from 'undici';
+import { loadUndici } from './undici';
 import { userAgent } from '../version';
 
 const gzipAsync = promisify(gzip);
@@ -10,6 +11,7 @@ const GZIP = { level: 1 };
 // must not cost us the memory.
 const MAX_ANSWER_BYTES = 4 * 1024;
 const IDLE_TIMEOUT_SLACK_MS = 1_000;
+const undici = loadUndici();
 
 export interface SendResult {
   status: number;
@@ -37,7 +39,7 @@ export class MetricsClient {
     // The dispatcher's own timeouts only back the Deadline up: they fire from timers too, and would
     // abandon an answer already received while this thread was blocked (see Deadline).
     const backstop = timeoutMs + IDLE_TIMEOUT_SLACK_MS;
-    this.dispatcher = new Agent({ connections: 4, keepAliveTimeout: 10_000, headersTimeout: backstop, bodyTimeout: backstop, connectTimeout: backstop });
+    this.dispatcher = new undici.Agent({ connections: 4, keepAliveTimeout: 10_000, headersTimeout: backstop, bodyTimeout: backstop, connectTimeout: backstop });
   }
 
   /**
@@ -58,7 +60,7 @@ export class MetricsClient {
     // the call (and every log behind it) forever. The deadline bounds connect, headers and body together.
     const deadline = new Deadline(this.timeoutMs);
     try {
-      const res = await request(`${this.server}/v1/request`, { method: 'POST', dispatcher: this.dispatcher, headers, body: payload.bytes, signal: deadline.signal });
+      const res = await undici.request(this.dispatcher, { ...target(`${this.server}/v1/request`), method: 'POST', headers, body: payload.bytes, signal: deadline.signal });
       return { status: res.statusCode, body: await readCapped(res.body) };
     } finally {
       deadline.clear();
@@ -67,9 +69,9 @@ export class MetricsClient {
 
   /** GET {readmeApiUrl}/v1/ for the project's base URL, used in x-documentation-url. */
   async lookupBaseUrl(readmeApiUrl: string): Promise<string | undefined> {
-    const res = await request(`${readmeApiUrl}/v1/`, {
+    const res = await undici.request(this.dispatcher, {
+      ...target(`${readmeApiUrl}/v1/`),
       method: 'GET',
-      dispatcher: this.dispatcher,
       headers: { authorization: this.auth, accept: 'application/json', 'user-agent': userAgent },
       signal: AbortSignal.timeout(this.timeoutMs),
     });
@@ -111,6 +113,12 @@ class Deadline {
     if (this.timer) clearTimeout(this.timer);
     if (this.immediate) clearImmediate(this.immediate);
   }
+}
+
+/** A URL as undici's dispatchers take it. */
+function target(url: string): { origin: string; path: string } {
+  const { origin, pathname, search } = new URL(url);
+  return { origin, path: pathname + search };
 }
 
 /** The start of an answer's body as text, whatever its size; the rest is discarded, not kept. */
