@@ -58,7 +58,7 @@ export class Pipeline {
   private readonly queueHigh: ShedCounter;
   private readonly sender: Sender;
   /** The batches being sent: their JSON until encoded (when it has bytes of its own), then their request bodies (see takeUnsent). */
-  private readonly inFlight = new Set<{ json: Buffer | null; body: Buffer | null }>();
+  private readonly inFlight = new Set<{ json: Buffer | null; body: Buffer | null; count: number }>();
 
   constructor(
     private readonly settings: PipelineSettings,
@@ -159,18 +159,23 @@ export class Pipeline {
   /**
    * Takes what is not known to be delivered, for another thread to send when this one cannot (exit):
    * the queue, and the batches being sent (their logs, or their request bodies once encoded). Those may
-   * have arrived already; their logs keep their _id, so a second copy is recognizable as one.
+   * have arrived already; their logs keep their _id, so a second copy is recognizable as one. `count`:
+   * the logs in both.
    */
-  takeUnsent(): { logs: string[]; bodies: Buffer[] } {
+  takeUnsent(): { logs: string[]; bodies: Buffer[]; count: number } {
     const bodies: Buffer[] = [];
+    let count = 0;
     for (const flight of this.inFlight) {
       const bytes = flight.body ?? flight.json;
-      if (bytes) bodies.push(bytes);
+      if (bytes) {
+        bodies.push(bytes);
+        count += flight.count;
+      }
     }
     const logs = this.queue.takeAll();
     this.inFlight.clear();
     this.stats.pending = 0;
-    return { logs, bodies };
+    return { logs, bodies, count: count + logs.length };
   }
 
   private buildFailed(err: unknown): void {
@@ -259,7 +264,7 @@ export class Pipeline {
       const inline = !this.onAppThread && this.sender.compressing;
       const json = this.queue.take(count, !inline);
       this.stats.pending = this.queue.length;
-      const flight = { json: inline ? null : json, body: null as Buffer | null };
+      const flight = { json: inline ? null : json, body: null as Buffer | null, count };
       this.inFlight.add(flight);
       // sendBatch() counts every outcome itself; this only keeps a bug of ours from losing count.
       const sent = this.sender

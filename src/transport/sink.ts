@@ -29,10 +29,16 @@ export function createSink(settings: PipelineSettings, events: SinkEvents, backg
     try {
       return new WorkerSink(settings, events, losses);
     } catch (err) {
-      warnOnce('worker', `could not start the background worker (${errorMessage(err)}); sending from the main thread`);
+      warnOnce('worker', `could not start the background worker (${errorMessage(err)}); sending from the main thread${whyNoWorker(err)}`);
     }
   }
   return new InProcessSink(settings, events, losses);
+}
+
+/** For a worker refused by Node's permission model: what it costs, and the flag that allows one. */
+function whyNoWorker(err: unknown): string {
+  if ((err as { code?: string }).code !== 'ERR_ACCESS_DENIED') return '';
+  return '; logs still waiting when the process calls process.exit() or crashes will be dropped (counted): Node\'s --allow-worker lets the SDK start its threads';
 }
 
 class InProcessSink implements Sink {
@@ -57,18 +63,22 @@ class InProcessSink implements Sink {
   }
   /** This thread's event loop will not run again: a worker started now sends the queue while we wait. */
   flushBeforeExit(timeoutMs: number): void {
-    const { logs, bodies } = this.pipeline.takeUnsent();
+    const { logs, bodies, count } = this.pipeline.takeUnsent();
     debug(`exit: ${logs.length} queued log(s), ${bodies.length} body(ies) in flight`);
     if (logs.length === 0 && bodies.length === 0) return;
     const deadline = Date.now() + timeoutMs;
-    const worker = startWorker(join(__dirname, 'worker.js'), {
-      workerData: {
-        settings: this.settings,
-        progress: new Int32Array(new SharedArrayBuffer(8)),
-        dropped: this.dropped ?? dropTotal(true),
-        exitOnly: true,
-      },
-    });
+    const dropped = this.dropped ?? dropTotal(true);
+    let worker: Worker;
+    try {
+      worker = startWorker(join(__dirname, 'worker.js'), {
+        workerData: { settings: this.settings, progress: new Int32Array(new SharedArrayBuffer(8)), dropped, exitOnly: true },
+      });
+    } catch (err) {
+      // Nothing else can send once the event loop is gone (Node's permission model without
+      // --allow-worker, say): said once on stderr, since the process will not live to report it.
+      new DropCounter(`no thread could send them as the process exits (${errorMessage(err)})`, dropped).drop(count);
+      return;
+    }
     worker.on('error', () => {});
     waitForExitFlush(worker, logs, deadline, bodies);
   }

@@ -70,23 +70,29 @@ function refusal(err: unknown): ((arg: string) => boolean) | null {
 }
 
 /**
- * Starts one of the SDK's workers without the app's preloads. Without any, it starts as Node starts a
- * worker by default. With some, the app's other options are passed on, less those the worker refuses when
- * given explicitly (V8 and process-wide options such as --max-old-space-size or --use-openssl-ca), whose
- * effect it inherits anyway; a refusal it cannot read starts it as by default, preloads included.
+ * Warnings a thread prints as it starts (Node's permission model: "--allow-worker must be used with
+ * extreme caution"; NODE_TLS_REJECT_UNAUTHORIZED at our first TLS call) would print again for ours: lines
+ * on the app's stderr that only the SDK caused. The SDK reports its own problems without them.
+ */
+const QUIET = '--no-warnings';
+
+/**
+ * Starts one of the SDK's workers without the app's preloads and without Node's warnings. The app's other
+ * options are passed on, less those the worker refuses when given explicitly (V8 and process-wide options
+ * such as --max-old-space-size or --use-openssl-ca), whose effect it inherits anyway; a refusal it cannot
+ * read starts it as Node starts a worker by default, preloads included.
  */
 export function startWorker(file: string, options: WorkerOptions): Worker {
   let execArgv = withoutPreloads(process.execArgv);
+  if (!execArgv.includes(QUIET)) execArgv.push(QUIET);
   const nodeOptions = splitNodeOptions(process.env.NODE_OPTIONS ?? '');
   let kept = withoutPreloads(nodeOptions);
-  const ownArgv = execArgv.length < process.execArgv.length;
   const ownEnv = kept.length < nodeOptions.length;
-  if (!ownArgv && !ownEnv) return new Worker(file, options);
   for (;;) {
     const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: joinNodeOptions(kept) };
     if (kept.length === 0) delete env.NODE_OPTIONS;
     try {
-      return new Worker(file, { ...options, ...(ownArgv ? { execArgv } : {}), ...(ownEnv ? { env } : {}) });
+      return new Worker(file, { ...options, execArgv, ...(ownEnv ? { env } : {}) });
     } catch (err) {
       const refused = refusal(err);
       const fewerArgv = refused ? execArgv.filter((a) => !refused(a)) : execArgv;
