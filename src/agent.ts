@@ -14,7 +14,8 @@ import { PendingGroupings } from './group/pending';
 import { readCachedBaseUrl } from './transport/base-url';
 import { DropCounter, dropTotal, readDropTotal, readShedTotal } from './transport/drops';
 import { pipelineSettings, type Stats, emptyStats } from './transport/settings';
-import { createSink, type Sink } from './transport/sink';
+import { createSink, type ProcessSink, type Sink } from './transport/sink';
+import { listenForThreads, ThreadSink, type ToMain } from './transport/threads';
 import type { Options } from './types';
 import { holdEarlyWebhooksIfConfigFile, installWebhook } from './webhook/intercept';
 import { handledByWebhook, type WebhookRoutes } from './webhook/routes';
@@ -50,8 +51,14 @@ export class Agent {
   private readonly maxBodyFromEnv: number;
   /** Set when the config defines getUserByEmail: the requests it answers are not the app's, so not logged. */
   private webhook: WebhookRoutes | undefined;
+  /** On the main thread: hears of the app's worker threads that serve HTTP (see transport/threads.ts). */
+  private threads: { serving: Int32Array; stop(): void } | null = null;
 
-  constructor(fileOverride?: Options) {
+  /** role: 'thread' in an app's worker thread, which hands its captures to the main thread's agent. */
+  constructor(
+    fileOverride?: Options,
+    private readonly role: 'main' | 'thread' = 'main',
+  ) {
     this.maxBodyFromEnv = resolveConfig(undefined).config.maxBodySize;
     this.ready = this.load(fileOverride).catch((err) => {
       this.active = false;
@@ -73,6 +80,12 @@ export class Agent {
     debug(`observing HTTP servers through ${how === 'channel' ? 'diagnostics_channel' : 'Server.prototype.emit'}`);
     // After the capture's own wrap, so a webhook call held or answered here never reaches it.
     if (!this.config) holdEarlyWebhooksIfConfigFile(this.ready);
+    if (this.role === 'main') this.threads = listenForThreads((msg) => this.fromThread(msg));
+    else {
+      // Now, not at the first request: a thread that ends must say so, or the main thread's exit waits for it.
+      this.ensureThreadSink();
+      this.installExitHandlers();
+    }
     process.on('beforeExit', () => {
       if (!this.dirty) return;
       this.dirty = false;
@@ -89,6 +102,14 @@ export class Agent {
   private installExitHandlers(): void {
     this.exitHandlersInstalled = true;
     const timeout = (): number => this.config?.shutdownTimeout ?? DEFAULT_FLUSH_TIMEOUT_MS;
+    // A worker thread gets no signals, and what it holds goes to the main thread, which waits for nobody.
+    if (this.role === 'thread') {
+      onProcessExit(() => {
+        completeEndedExchanges();
+        this.sink?.flushBeforeExit(0);
+      });
+      return;
+    }
     installSignalHandlers(async () => {
       const deadline = Date.now() + timeout();
       await stopServing(deadline);
@@ -229,11 +250,39 @@ export class Agent {
   }
 
   private ensureSink(): Sink {
+    if (this.role === 'thread') return this.ensureThreadSink();
     if (!this.sink) {
       const c = this.config!;
-      this.sink = createSink(pipelineSettings(c), { onBaseUrl: (url) => this.useBaseLogUrl(url) }, c.backgroundWorkerMode, this.losses);
+      this.sink = createSink(pipelineSettings(c), { onBaseUrl: (url) => this.useBaseLogUrl(url) }, c.backgroundWorkerMode, this.losses, this.threads?.serving);
     }
     return this.sink;
+  }
+
+  private ensureThreadSink(): Sink {
+    this.sink ??= new ThreadSink({ onBaseUrl: (url) => this.useBaseLogUrl(url) }, this.losses, completeEndedExchanges);
+    return this.sink;
+  }
+
+  /**
+   * On the main thread: one of the app's worker threads serves HTTP, or hands over captures before the
+   * pipeline has welcomed it. The pipeline starts now if it has not (and then welcomes the threads), and the
+   * process's exit and signals deliver their captures as they deliver this thread's.
+   */
+  private fromThread(msg: ToMain): void {
+    if (msg.type === 'bye') return;
+    const take = (): void => {
+      if (!this.active || !this.config) return;
+      try {
+        if (!this.exitHandlersInstalled) this.installExitHandlers();
+        this.dirty = true;
+        const sink = this.ensureSink() as ProcessSink;
+        if (msg.type === 'captures') sink.submitPacked(msg.batch, msg.bytes, msg.from);
+      } catch (err) {
+        warnOnce('internal-threads', `internal error with the app's worker threads (${errorMessage(err)}); the app is unaffected`);
+      }
+    };
+    if (this.config) take();
+    else void this.ready.then(take);
   }
 
   /**
@@ -242,6 +291,7 @@ export class Agent {
    * first responses on. Only then: a process that never listens, or already knows the base, pays nothing.
    */
   private startLookupEarly(): void {
+    if (this.role === 'thread') return;
     void this.ready.then(() => {
       const c = this.config;
       if (!this.active || !c || this.sink || this.baseLogUrl || c.baseLogUrl || !c.apiKey || !c.documentationUrlHeader) return;
@@ -262,6 +312,7 @@ export class Agent {
   async shutdown(timeoutMs = DEFAULT_FLUSH_TIMEOUT_MS): Promise<Stats> {
     const stats = await this.flush(timeoutMs);
     this.active = false;
+    this.threads?.stop();
     if (this.sink) this.closedStats = this.sink.stats();
     await this.sink?.close();
     this.sink = null;
@@ -298,10 +349,10 @@ export function currentAgent(): Agent | undefined {
 }
 
 /** One agent per process, shared by the CommonJS and ESM entry points. */
-export function startAgent(mode: 'auto' | 'emit' = 'auto'): Agent {
+export function startAgent(mode: 'auto' | 'emit' = 'auto', role: 'main' | 'thread' = 'main'): Agent {
   const g = globalThis as WithAgent;
   if (g[AGENT]) return g[AGENT];
-  const agent = new Agent();
+  const agent = new Agent(undefined, role);
   g[AGENT] = agent;
   agent.start(mode);
   return agent;

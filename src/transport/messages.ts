@@ -1,13 +1,15 @@
 import type { PackedBatch } from './handoff';
 import type { Stats } from './settings';
+import type { FromThread } from './threads';
 
 export type ToWorker =
   /**
    * sentAt: Date.now() on the app's thread; moderate: the batch took a while to gather (moderate traffic,
    * see sink.ts), so the worker may pace it;
-   * bytes: the batch's size as the app's thread counted it, added to the shared progress once handled.
+   * bytes: the batch's size as the app's thread counted it, added to the shared progress once handled;
+   * from: one of the app's worker threads handed it over (threads.ts).
    */
-  | { type: 'captures'; batch: PackedBatch; sentAt: number; moderate: boolean; bytes: number }
+  | { type: 'captures'; batch: PackedBatch; sentAt: number; moderate: boolean; bytes: number; from?: FromThread }
   /** final: the process is ending (a signal), see Pipeline.flush. */
   | { type: 'flush'; id: number; timeoutMs: number; final: boolean }
   /**

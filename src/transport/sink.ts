@@ -3,10 +3,11 @@ import type { Worker } from 'node:worker_threads';
 import type { RawCapture } from '../capture/raw-capture';
 import { debug, errorMessage, warnOnce } from '../debug';
 import { DropCounter, dropTotal, readDropTotal, readShedTotal } from './drops';
-import { CaptureBatch, unpack } from './handoff';
+import { CaptureBatch, type PackedBatch, unpack } from './handoff';
 import { HANDLED_BYTES, HANDLED_CAPTURES, type FromWorker, type ToWorker } from './messages';
 import type { Pipeline } from './pipeline';
 import { emptyStats, type PipelineSettings, type Stats } from './settings';
+import { type FromThread, ThreadReceiver } from './threads';
 import { startWorker } from './worker-start';
 
 /** Where the main thread hands finished captures: the worker, or the pipeline in-process. */
@@ -20,19 +21,26 @@ export interface Sink {
   close(): Promise<void>;
 }
 
+/** The process's sink, on the main thread: it also takes the captures of the app's worker threads (threads.ts). */
+export interface ProcessSink extends Sink {
+  /** A batch of one of the app's worker threads, passed on by the main thread (threads.ts). */
+  submitPacked(batch: PackedBatch, bytes: number, from: FromThread): void;
+}
+
 export interface SinkEvents {
   onBaseUrl(url: string): void;
 }
 
-export function createSink(settings: PipelineSettings, events: SinkEvents, background: boolean, losses = dropTotal(true)): Sink {
+/** serving: how many of the app's worker threads serve HTTP (threads.ts), shared with the main thread's agent. */
+export function createSink(settings: PipelineSettings, events: SinkEvents, background: boolean, losses = dropTotal(true), serving: Int32Array | null = null): ProcessSink {
   if (background) {
     try {
-      return new WorkerSink(settings, events, losses);
+      return new WorkerSink(settings, events, losses, serving);
     } catch (err) {
       warnOnce('worker', `could not start the background worker (${errorMessage(err)}); sending from the main thread${whyNoWorker(err)}`);
     }
   }
-  return new InProcessSink(settings, events, losses);
+  return new InProcessSink(settings, events, losses, serving);
 }
 
 /** For a worker refused by Node's permission model: what it costs, and the flag that allows one. */
@@ -41,37 +49,52 @@ function whyNoWorker(err: unknown): string {
   return '; logs still waiting when the process calls process.exit() or crashes will be dropped (counted): Node\'s --allow-worker lets the SDK start its threads';
 }
 
-class InProcessSink implements Sink {
+class InProcessSink implements ProcessSink {
   private readonly pipeline: Pipeline;
+  private readonly threads: ThreadReceiver;
   constructor(
     private readonly settings: PipelineSettings,
     events: SinkEvents,
     private readonly dropped?: BigInt64Array,
+    private readonly serving: Int32Array | null = null,
   ) {
     // Required here, not at the top: in worker mode the main thread never loads the pipeline,
     // the HAR builder or undici.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { Pipeline: PipelineClass } = require('./pipeline') as typeof import('./pipeline');
-    this.pipeline = new PipelineClass(settings, events, true, dropped);
+    // The app's worker threads that serve HTTP hand their captures here too (threads.ts). First: the
+    // pipeline may know its base URL as it starts, and tells them.
+    this.threads = new ThreadReceiver((batch) => this.add(batch), serving);
+    this.pipeline = new PipelineClass(settings, { onBaseUrl: (url) => (events.onBaseUrl(url), this.threads.tellBaseUrl(url)) }, true, dropped);
     this.pipeline.start();
   }
   submit(raw: RawCapture): void {
     this.pipeline.add(raw);
   }
-  flush(timeoutMs: number, final = false): Promise<Stats> {
-    return this.pipeline.flush(timeoutMs, final);
+  submitPacked(batch: PackedBatch, _bytes: number, from: FromThread): void {
+    if (this.threads.accept(from)) this.add(batch);
+  }
+  private add(batch: PackedBatch): void {
+    for (const raw of unpack(batch)) this.pipeline.add(raw);
+  }
+  async flush(timeoutMs: number, final = false): Promise<Stats> {
+    const deadline = Date.now() + timeoutMs;
+    await this.threads.drain(timeoutMs);
+    return this.pipeline.flush(Math.max(1, deadline - Date.now()), final);
   }
   /** This thread's event loop will not run again: a worker started now sends the queue while we wait. */
   flushBeforeExit(timeoutMs: number): void {
     const { logs, bodies, count } = this.pipeline.takeUnsent();
     debug(`exit: ${logs.length} queued log(s), ${bodies.length} body(ies) in flight`);
-    if (logs.length === 0 && bodies.length === 0) return;
+    // The app's worker threads may hold captures, or have sent some still in this thread's queue.
+    const threads = this.serving && Atomics.load(this.serving, 0) > 0 ? this.serving : undefined;
+    if (logs.length === 0 && bodies.length === 0 && !threads) return;
     const deadline = Date.now() + timeoutMs;
     const dropped = this.dropped ?? dropTotal(true);
     let worker: Worker;
     try {
       worker = startWorker(join(__dirname, 'worker.js'), {
-        workerData: { settings: this.settings, progress: new Int32Array(new SharedArrayBuffer(8)), dropped, exitOnly: true },
+        workerData: { settings: this.settings, progress: new Int32Array(new SharedArrayBuffer(8)), dropped, exitOnly: true, threads, seen: threads && this.threads.taken() },
       });
     } catch (err) {
       // Nothing else can send once the event loop is gone (Node's permission model without
@@ -86,6 +109,7 @@ class InProcessSink implements Sink {
     return { ...this.pipeline.stats };
   }
   close(): Promise<void> {
+    this.threads.close();
     return this.pipeline.close();
   }
 }
@@ -125,7 +149,7 @@ export function workerResourceLimits(settings: PipelineSettings): { maxYoungGene
   };
 }
 
-class WorkerSink implements Sink {
+class WorkerSink implements ProcessSink {
   private readonly worker: Worker;
   private batch = new CaptureBatch();
   // Handoffs wait in the worker's message queue until it gets to them. If the app outruns the worker
@@ -153,10 +177,11 @@ class WorkerSink implements Sink {
     private readonly settings: PipelineSettings,
     private readonly events: SinkEvents,
     private readonly dropped: BigInt64Array,
+    private readonly serving: Int32Array | null,
   ) {
     this.workerIsBehind = new DropCounter('the background worker is behind', dropped);
     this.worker = startWorker(join(__dirname, 'worker.js'), {
-      workerData: { settings, progress: this.progress, dropped: this.dropped },
+      workerData: { settings, progress: this.progress, dropped: this.dropped, threads: serving ?? new Int32Array(new SharedArrayBuffer(4)) },
       resourceLimits: workerResourceLimits(settings),
     });
     this.worker.on('message', (msg: FromWorker) => this.onMessage(msg));
@@ -185,7 +210,7 @@ class WorkerSink implements Sink {
 
   private failOver(err: unknown): void {
     warnOnce('worker-error', `the background worker failed (${errorMessage(err)}); sending from the main thread`);
-    this.fallback = new InProcessSink(this.settings, this.events, this.dropped);
+    this.fallback = new InProcessSink(this.settings, this.events, this.dropped, this.serving);
     for (const raw of unpack(this.batch.take().message)) this.fallback.submit(raw);
     for (const resolve of this.waiting.values()) resolve(this.lastStats);
     this.waiting.clear();
@@ -221,11 +246,22 @@ class WorkerSink implements Sink {
       this.timer = null;
     }
     if (this.batch.length === 0) return;
-    const n = this.batch.length;
     const bytes = this.batch.byteLength;
     const { message, transfer } = this.batch.take();
+    this.post(message, transfer, bytes, moderate);
+  }
+
+  /** A worker thread's captures, passed on until the worker has welcomed that thread (threads.ts). */
+  submitPacked(batch: PackedBatch, bytes: number, from: FromThread): void {
+    if (this.fallback) return this.fallback.submitPacked(batch, bytes, from);
+    if (this.workerBehind()) return this.workerIsBehind.drop(batch.count);
+    this.post(batch, [batch.numbers, batch.bytes], bytes, false, from);
+  }
+
+  private post(batch: PackedBatch, transfer: ArrayBuffer[], bytes: number, moderate: boolean, from?: FromThread): void {
+    const n = batch.count;
     try {
-      this.worker.postMessage({ type: 'captures', batch: message, sentAt: Date.now(), moderate, bytes }, transfer);
+      this.worker.postMessage({ type: 'captures', batch, sentAt: Date.now(), moderate, bytes, from }, transfer);
       this.handedCaptures = (this.handedCaptures + n) | 0;
       this.handedTotal += n;
       this.handedBytes = (this.handedBytes + bytes) | 0;

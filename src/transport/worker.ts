@@ -6,24 +6,47 @@ import { gunzipSync } from 'node:zlib';
 import { unpack } from './handoff';
 import { Pacer } from './pacer';
 import { Pipeline } from './pipeline';
-import type { PipelineSettings } from './settings';
+import type { PipelineSettings, Stats } from './settings';
 import { HANDLED_BYTES, HANDLED_CAPTURES, type ToWorker } from './messages';
+import { type Seen, ThreadReceiver } from './threads';
 
 const port = parentPort!;
-const { settings, progress, dropped, exitOnly } = workerData as {
+const { settings, progress, dropped, exitOnly, threads: fromThreads, seen } = workerData as {
   settings: PipelineSettings;
   progress: Int32Array;
   dropped: BigInt64Array;
   exitOnly?: boolean;
+  /** Take the captures of the app's worker threads that serve HTTP: how many serve (threads.ts). */
+  threads?: Int32Array;
+  /** The exit flusher of in-process mode: the batches of those threads the main thread took. */
+  seen?: Seen;
 };
 const pacer = new Pacer();
 const pipeline = new Pipeline(
   settings,
-  { onBaseUrl: (url) => port.postMessage({ type: 'baseUrl', url }) },
+  {
+    onBaseUrl: (url) => {
+      port.postMessage({ type: 'baseUrl', url });
+      threads?.tellBaseUrl(url);
+    },
+  },
   false,
   dropped,
 );
+// Not counted in `handled`: that is what the app's thread handed over, which it compares with its own count.
+const threads = fromThreads
+  ? new ThreadReceiver((batch) => {
+      for (const raw of unpack(batch)) pipeline.add(raw);
+      watchStats();
+    }, fromThreads, seen)
+  : null;
 if (!exitOnly) pipeline.start();
+/** Flushes once the app's worker threads have handed over what they hold (each has its share of the time). */
+async function flushAll(timeoutMs: number, final: boolean): Promise<Stats> {
+  const deadline = Date.now() + timeoutMs;
+  await threads?.drain(timeoutMs);
+  return pipeline.flush(Math.max(1, deadline - Date.now()), final);
+}
 /** Captures taken in so far. */
 let handled = 0;
 /** Sent with every snapshot of the counters: the captures it counts; the app's thread counts the rest. */
@@ -34,9 +57,11 @@ port.on('message', (msg: ToWorker) => {
   if (msg.type === 'captures') {
     pacer.arrived(msg.sentAt, msg.moderate);
     try {
-      for (const raw of unpack(msg.batch)) {
-        pipeline.add(raw);
-        pacer.pause();
+      if (!msg.from || !threads || threads.accept(msg.from)) {
+        for (const raw of unpack(msg.batch)) {
+          pipeline.add(raw);
+          pacer.pause();
+        }
       }
     } finally {
       // Even if a batch could not be read: the app's thread would otherwise count it as waiting forever.
@@ -45,7 +70,7 @@ port.on('message', (msg: ToWorker) => {
       Atomics.add(progress, HANDLED_BYTES, msg.bytes);
     }
   } else if (msg.type === 'flush') {
-    pipeline.flush(msg.timeoutMs, msg.final).then(
+    flushAll(msg.timeoutMs, msg.final).then(
       (stats) => port.postMessage({ type: 'flushed', id: msg.id, stats, handled: counted() }),
       () => port.postMessage({ type: 'flushed', id: msg.id, stats: pipeline.stats, handled: counted() }),
     );
@@ -57,7 +82,7 @@ port.on('message', (msg: ToWorker) => {
     try {
       for (const body of msg.bodies) for (const log of logsOfBody(body)) pipeline.addBuilt(log);
       for (const log of msg.logs) pipeline.addBuilt(log);
-      pipeline.flush(msg.timeoutMs, true).then(done, done);
+      flushAll(msg.timeoutMs, true).then(done, done);
     } catch {
       done();
     }

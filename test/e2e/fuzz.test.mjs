@@ -37,7 +37,8 @@ function expectReadAsText(logged, body, where, what) {
     return true;
   }
   const text = logged.text.replace(/\uFFFD$/, '');
-  expect(body.toString('utf8').startsWith(text), `${where}: ${what} is the body read as UTF-8`).to.equal(true);
+  const shown = `${where}: ${what} is the body read as UTF-8 (sent ${body.toString('hex')}, logged ${JSON.stringify(logged)})`;
+  expect(body.toString('utf8').startsWith(text), shown).to.equal(true);
   expect(logged.comment, `${where}: ${what} comment`).to.be.a('string');
   return true;
 }
