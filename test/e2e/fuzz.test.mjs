@@ -37,10 +37,21 @@ function expectReadAsText(logged, body, where, what) {
     return true;
   }
   const text = logged.text.replace(/\uFFFD$/, '');
-  const shown = `${where}: ${what} is the body read as UTF-8 (sent ${body.toString('hex')}, logged ${JSON.stringify(logged)})`;
-  expect(body.toString('utf8').startsWith(text), shown).to.equal(true);
-  expect(logged.comment, `${where}: ${what} comment`).to.be.a('string');
+  const bom = /charset=/i.test(logged.mimeType ?? '') ? undefined : utf16Bom(body);
+  const read = bom ? new TextDecoder(bom).decode(body) : body.toString('utf8');
+  const shown = `${where}: ${what} is the body read as ${bom ?? 'UTF-8'} (sent ${body.toString('hex')}, logged ${JSON.stringify(logged)})`;
+  expect(read.startsWith(text), shown).to.equal(true);
+  // UTF-16 after its byte order mark may be valid: then nothing was replaced.
+  if (!bom) expect(logged.comment, `${where}: ${what} comment`).to.be.a('string');
   return true;
+}
+
+/** A byte order mark names the charset of a text body whose type names none (as a browser reads it). */
+function utf16Bom(body) {
+  if (body.length >= 4 && body[0] === 0xff && body[1] === 0xfe && body[2] === 0 && body[3] === 0) return undefined; // UTF-32: withheld
+  if (body[0] === 0xfe && body[1] === 0xff) return 'utf-16be';
+  if (body[0] === 0xff && body[1] === 0xfe) return 'utf-16le';
+  return undefined;
 }
 
 /** Sends `body` cut into `cuts` pieces, each after a short pause; resolves with the echo. */
@@ -108,7 +119,17 @@ describe('fuzz: random request bodies through an echo app', function () {
           sent.set(String(id), { body, type });
         },
       ),
-      { numRuns: RUNS, endOnFailure: true },
+      {
+        numRuns: RUNS,
+        endOnFailure: true,
+        // Random bytes that start with a UTF-16 byte order mark, once in about 30 runs of this test:
+        // read as UTF-16, not UTF-8 (the expectation was wrong, not the log).
+        examples: [
+          [Uint8Array.from(Buffer.from('fffe41004200430044', 'hex')), 'text/csv', [], false],
+          [Uint8Array.from(Buffer.from('feff00410042', 'hex')), 'text/plain; charset=utf-8', [0.5], true],
+          [Uint8Array.from(Buffer.from('feff00410042', 'hex')), 'text/csv', [0.5], true],
+        ],
+      },
     );
 
     const logs = await waitForLogs(collector, RUNS, { timeout: 20_000 });
