@@ -40,6 +40,7 @@ export class Agent {
   /** The process's totals of dropped and shed logs, shared with the sink (and its worker). */
   private readonly losses = dropTotal(true);
   private readonly groupingsFull = new DropCounter('too many requests wait for the grouping function', this.losses);
+  private readonly groupingsAtExit = new DropCounter('groupingFunction had not answered when the process exited', this.losses);
   private readonly groupings = new PendingGroupings(
     () => ({ timeoutMs: this.config?.groupingTimeout ?? 1000, maxEntries: this.config?.maxQueueEntries ?? 0, maxBytes: this.config?.maxQueueBytes ?? 0 }),
     (n) => this.groupingExpired(n),
@@ -106,6 +107,7 @@ export class Agent {
     if (this.role === 'thread') {
       onProcessExit(() => {
         completeEndedExchanges();
+        this.countUnidentified();
         this.sink?.flushBeforeExit(0);
       });
       return;
@@ -114,11 +116,23 @@ export class Agent {
       const deadline = Date.now() + timeout();
       await stopServing(deadline);
       await this.flushUntilQuiet(deadline);
+      // The signal is raised again next: no 'exit' event.
+      this.countUnidentified();
     });
     onProcessExit(() => {
       completeEndedExchanges();
+      this.countUnidentified();
       this.sink?.flushBeforeExit(timeout());
     });
+  }
+
+  /**
+   * As the process ends, when no promise can settle any more: the requests an async groupingFunction has
+   * not identified cannot be logged (who called decides whether and how), so they are counted and said.
+   */
+  private countUnidentified(): void {
+    const waiting = this.groupings.abandon();
+    if (waiting > 0) this.groupingsAtExit.drop(waiting);
   }
 
   /** Flushes again while requests keep completing, until quiet or the deadline. */

@@ -74,6 +74,16 @@ export class PendingGroupings {
     });
   }
 
+  /** Lets go of everything waiting (the process ends): how many there were. Their answers, if any come, are ignored. */
+  abandon(): number {
+    const n = this.waiting.size;
+    for (const w of [...this.waiting]) {
+      this.waiting.delete(w);
+      this.forget(w);
+    }
+    return n;
+  }
+
   private release(w: Waiting): RawCapture | null {
     if (!this.waiting.delete(w)) return null;
     const raw = w.raw;

@@ -6,7 +6,10 @@ import { expect } from 'chai';
 import http from 'node:http';
 import { createServer } from 'node:net';
 import { gunzipSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
 import { entryOf, request, sleep, startApp, startCollector, waitForLogs } from '../helpers/harness.mjs';
+
+const GROUPING_CONFIG = fileURLToPath(new URL('../fixtures/configs/grouping-slow', import.meta.url));
 
 const VARIANTS = [
   { name: 'worker', preload: 'require', env: {} },
@@ -137,6 +140,25 @@ describe('exit paths, the edges', function () {
   let collector;
   before(async () => (collector = await startCollector()));
   after(() => collector.close());
+
+  it('requests an async groupingFunction has not identified at process.exit() are counted and said, the rest logged', async () => {
+    await Promise.all(
+      VARIANTS.slice(0, 2).map(async (v) => {
+        const app = await startApp('exit-paths.mjs', { collector, cwd: GROUPING_CONFIG, env: { GROUPING_DELAY: '0', README_GROUPING_TIMEOUT: '10000', ...v.env } });
+        const tag = `unidentified=${encodeURIComponent(v.name)}`;
+        await request(`${app.url}/json?${tag}&i=known`);
+        await request(`${app.url}/json?${tag}&i=waits`, { headers: { 'x-grouping-delay': 'never' } });
+        await request(`${app.url}/bye?how=exit&code=7&${tag}&i=bye`);
+        const { code, signal } = await app.exited;
+        expect({ code, signal }, v.name).to.deep.equal({ code: 7, signal: null });
+        expect(app.stderr(), v.name).to.equal(
+          'readme-metrics: dropped 1 log(s): groupingFunction had not answered when the process exited (total dropped: 1; sent without bodies: 0)\n',
+        );
+        const logs = await waitForLogs(collector, 2, { filter: (l) => entryOf(l).request.url.includes(tag) });
+        expect(logs.map((l) => new URL(entryOf(l).request.url).searchParams.get('i')).sort(), v.name).to.deep.equal(['bye', 'known']);
+      }),
+    );
+  });
 
   it('an app whose SIGTERM handler keeps running keeps running, and keeps logging', async () => {
     await Promise.all(
