@@ -1,6 +1,7 @@
 import diagnosticsChannel from 'node:diagnostics_channel';
 import http, { IncomingMessage, ServerResponse } from 'node:http';
 import https from 'node:https';
+import { isMainThread } from 'node:worker_threads';
 import shimmer from 'shimmer';
 import { CHANNELS } from './channels';
 import type { Exchange } from './exchange';
@@ -151,6 +152,15 @@ function onResponseClose(res: ServerResponse): void {
   else finish(exchange);
 }
 
+// In the app's worker threads a response whose request was read whole completes at 'finish', before
+// the app's own 'finish' listeners, rather than a tick later at 'close': an app that ends the thread
+// from one (worker.terminate() as the job is answered) may leave the thread no further tick (threads.ts).
+const COMPLETE_AT_FINISH = !isMainThread;
+function onResponseFinish(res: ServerResponse): void {
+  const exchange = (res as Tagged)[EXCHANGE];
+  if (exchange?.req.complete) onResponseClose(res);
+}
+
 // How long a body the app left unread may take to arrive once the response is over.
 const DRAIN_MS = 1000;
 
@@ -254,6 +264,7 @@ function patchPrototypes(): void {
     writable: true,
     value: function emit(this: ServerResponse, event: unknown) {
       if (event === 'close') onResponseClose(this);
+      else if (event === 'finish' && COMPLETE_AT_FINISH) onResponseFinish(this);
       // eslint-disable-next-line prefer-rest-params
       return (own ?? parent.emit).apply(this, arguments as unknown as unknown[]);
     },

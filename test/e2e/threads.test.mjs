@@ -11,7 +11,7 @@ const tagOf = (log) => new URL(entryOf(log).request.url).searchParams.get('tag')
 const ENDINGS = {
   'every server closes and the process ends on its own': { how: 'close' },
   'the thread calls process.exit()': { how: 'thread-exit', then: 'SIGTERM' },
-  'the main thread terminates the thread after its last response': { how: 'terminate', then: 'SIGTERM' },
+  'the main thread terminates the thread as its last response finishes': { how: 'terminate', then: 'SIGTERM' },
   'the main thread calls process.exit() as it hears of the last request': { how: 'main-exit' },
   'SIGTERM to the process, nobody handling it': { signal: 'SIGTERM' },
   'the main thread calls process.exit(), the SDK sending from the main thread (backgroundWorkerMode false)': {
