@@ -15,7 +15,7 @@ import { readCachedBaseUrl } from './transport/base-url';
 import { DropCounter, dropTotal, readDropTotal, readShedTotal } from './transport/drops';
 import { pipelineSettings, type Stats, emptyStats } from './transport/settings';
 import { createSink, type ProcessSink, type Sink } from './transport/sink';
-import { listenForThreads, ThreadSink, type ToMain } from './transport/threads';
+import { listenForThreads, ThreadSink, threadsFailed, type ToMain } from './transport/threads';
 import type { Options } from './types';
 import { holdEarlyWebhooksIfConfigFile, installWebhook } from './webhook/intercept';
 import { handledByWebhook, type WebhookRoutes } from './webhook/routes';
@@ -103,22 +103,16 @@ export class Agent {
   private installExitHandlers(): void {
     this.exitHandlersInstalled = true;
     const timeout = (): number => this.config?.shutdownTimeout ?? DEFAULT_FLUSH_TIMEOUT_MS;
-    // A worker thread gets no signals, and what it holds goes to the main thread, which waits for nobody.
-    if (this.role === 'thread') {
-      onProcessExit(() => {
-        completeEndedExchanges();
+    // A worker thread gets no signals; at its exit it hands what it holds to the pipeline (ThreadSink).
+    if (this.role === 'main') {
+      installSignalHandlers(async () => {
+        const deadline = Date.now() + timeout();
+        await stopServing(deadline);
+        await this.flushUntilQuiet(deadline);
+        // The signal is raised again next: no 'exit' event.
         this.countUnidentified();
-        this.sink?.flushBeforeExit(0);
       });
-      return;
     }
-    installSignalHandlers(async () => {
-      const deadline = Date.now() + timeout();
-      await stopServing(deadline);
-      await this.flushUntilQuiet(deadline);
-      // The signal is raised again next: no 'exit' event.
-      this.countUnidentified();
-    });
     onProcessExit(() => {
       completeEndedExchanges();
       this.countUnidentified();
@@ -292,7 +286,7 @@ export class Agent {
         const sink = this.ensureSink() as ProcessSink;
         if (msg.type === 'captures') sink.submitPacked(msg.batch, msg.bytes, msg.from);
       } catch (err) {
-        warnOnce('internal-threads', `internal error with the app's worker threads (${errorMessage(err)}); the app is unaffected`);
+        threadsFailed(err);
       }
     };
     if (this.config) take();

@@ -264,7 +264,7 @@ function patchPrototypes(): void {
     writable: true,
     value: function emit(this: ServerResponse, event: unknown) {
       if (event === 'close') onResponseClose(this);
-      else if (event === 'finish' && COMPLETE_AT_FINISH) onResponseFinish(this);
+      else if (COMPLETE_AT_FINISH && event === 'finish') onResponseFinish(this);
       // eslint-disable-next-line prefer-rest-params
       return (own ?? parent.emit).apply(this, arguments as unknown as unknown[]);
     },

@@ -7,7 +7,7 @@ import { CaptureBatch, type PackedBatch, unpack } from './handoff';
 import { HANDLED_BYTES, HANDLED_CAPTURES, type FromWorker, type ToWorker } from './messages';
 import type { Pipeline } from './pipeline';
 import { emptyStats, type PipelineSettings, type Stats } from './settings';
-import { type FromThread, ThreadReceiver } from './threads';
+import { flushAfterThreads, type FromThread, ThreadReceiver } from './threads';
 import { startWorker } from './worker-start';
 
 /** Where the main thread hands finished captures: the worker, or the pipeline in-process. */
@@ -77,10 +77,8 @@ class InProcessSink implements ProcessSink {
   private add(batch: PackedBatch): void {
     for (const raw of unpack(batch)) this.pipeline.add(raw);
   }
-  async flush(timeoutMs: number, final = false): Promise<Stats> {
-    const deadline = Date.now() + timeoutMs;
-    await this.threads.drain(timeoutMs);
-    return this.pipeline.flush(Math.max(1, deadline - Date.now()), final);
+  flush(timeoutMs: number, final = false): Promise<Stats> {
+    return flushAfterThreads(this.threads, this.pipeline, timeoutMs, final);
   }
   /** This thread's event loop will not run again: a worker started now sends the queue while we wait. */
   flushBeforeExit(timeoutMs: number): void {

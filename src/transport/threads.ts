@@ -78,15 +78,35 @@ function channel(name: string): BroadcastChannel {
   return c;
 }
 
+/** Said once for a throw of ours about the app's worker threads, which must never reach the app. */
+export function threadsFailed(err: unknown): void {
+  warnOnce('internal-threads', `internal error with the app's worker threads (${errorMessage(err)}); the app is unaffected`);
+}
+
 /** Listens on a channel: the handler runs on the app's threads, where a throw of ours would crash the app. */
 function listen<T>(c: BroadcastChannel, handler: (msg: T) => void): void {
   c.onmessage = (event) => {
     try {
       handler((event as { data: T }).data);
     } catch (err) {
-      warnOnce('internal-threads', `internal error with the app's worker threads (${errorMessage(err)}); the app is unaffected`);
+      threadsFailed(err);
     }
   };
+}
+
+/**
+ * A pipeline's flush once the app's worker threads have handed over what they hold (the worker's and the
+ * in-process sink's): the drain and the flush share the one deadline.
+ */
+export async function flushAfterThreads(
+  threads: ThreadReceiver | null,
+  pipeline: { flush(timeoutMs: number, final: boolean): Promise<Stats> },
+  timeoutMs: number,
+  final: boolean,
+): Promise<Stats> {
+  const deadline = Date.now() + timeoutMs;
+  await threads?.drain(timeoutMs);
+  return pipeline.flush(Math.max(1, deadline - Date.now()), final);
 }
 
 /**

@@ -6,9 +6,9 @@ import { gunzipSync } from 'node:zlib';
 import { unpack } from './handoff';
 import { Pacer } from './pacer';
 import { Pipeline } from './pipeline';
-import type { PipelineSettings, Stats } from './settings';
+import type { PipelineSettings } from './settings';
 import { HANDLED_BYTES, HANDLED_CAPTURES, type ToWorker } from './messages';
-import { type Seen, ThreadReceiver } from './threads';
+import { flushAfterThreads, type Seen, ThreadReceiver } from './threads';
 
 const port = parentPort!;
 const { settings, progress, dropped, exitOnly, threads: fromThreads, seen } = workerData as {
@@ -41,12 +41,6 @@ const threads = fromThreads
     }, fromThreads, seen)
   : null;
 if (!exitOnly) pipeline.start();
-/** Flushes once the app's worker threads have handed over what they hold (each has its share of the time). */
-async function flushAll(timeoutMs: number, final: boolean): Promise<Stats> {
-  const deadline = Date.now() + timeoutMs;
-  await threads?.drain(timeoutMs);
-  return pipeline.flush(Math.max(1, deadline - Date.now()), final);
-}
 /** Captures taken in so far. */
 let handled = 0;
 /** Sent with every snapshot of the counters: the captures it counts; the app's thread counts the rest. */
@@ -70,7 +64,7 @@ port.on('message', (msg: ToWorker) => {
       Atomics.add(progress, HANDLED_BYTES, msg.bytes);
     }
   } else if (msg.type === 'flush') {
-    flushAll(msg.timeoutMs, msg.final).then(
+    flushAfterThreads(threads, pipeline, msg.timeoutMs, msg.final).then(
       (stats) => port.postMessage({ type: 'flushed', id: msg.id, stats, handled: counted() }),
       () => port.postMessage({ type: 'flushed', id: msg.id, stats: pipeline.stats, handled: counted() }),
     );
@@ -82,7 +76,7 @@ port.on('message', (msg: ToWorker) => {
     try {
       for (const body of msg.bodies) for (const log of logsOfBody(body)) pipeline.addBuilt(log);
       for (const log of msg.logs) pipeline.addBuilt(log);
-      flushAll(msg.timeoutMs, true).then(done, done);
+      flushAfterThreads(threads, pipeline, msg.timeoutMs, true).then(done, done);
     } catch {
       done();
     }
